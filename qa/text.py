@@ -1,0 +1,137 @@
+"""Persian text for matching: one normalization for passages and questions, sentences, tokens.
+
+Normalization is for matching only; what users see and cite is always the original text, so
+sentence and clause splitting here work on the original string and return offsets into it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+ZWNJ = "\u200c"
+
+# Latin, Arabic-Indic and Persian digits all become ASCII digits, so «۱۹۹۱», "١٩٩١" and "1991"
+# are one token.
+_DIGITS = {ord(d): str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+_DIGITS.update({ord(d): str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")})
+# Letter variants hazm leaves alone but users type interchangeably.
+_LETTERS = {ord(a): b for a, b in {"ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"}.items()}
+# Invisible characters that split words for no reason a reader could see.
+_INVISIBLE = {ord(c): None for c in "\u200b\u200d\u200e\u200f\u2060\ufeff\u00ad"}
+# hazm's spacing correction pulls numbers apart ("3.5" -> "3 ٫ 5", "12,000" -> "12 , 000").
+_SPLIT_DECIMAL = re.compile(r"(\d) ?[٫.] ?(\d)")
+_SPLIT_THOUSANDS = re.compile(r"(\d) ?[,،٬] ?(\d{3})(?!\d)")
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+_normalizer_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _hazm_normalizer():  # type: ignore[no-untyped-def]
+    # Building a hazm Normalizer costs ~0.5 s: build it once per process.
+    from hazm import Normalizer
+
+    return Normalizer()
+
+
+def normalize(text: str) -> str:
+    """The match form of `text`: hazm-normalized, ASCII digits, no ZWNJ, lower case.
+
+    ي/ك become ی/ک, diacritics and kashida go, "کتاب ها", "کتاب‌ها" and "کتابها" all become
+    "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes), and Persian,
+    Arabic and Latin digits are equal. Idempotent.
+    """
+    text = text.translate(_INVISIBLE)
+    with _normalizer_lock:
+        text = _hazm_normalizer().normalize(text)
+    text = text.translate(_DIGITS).translate(_LETTERS)
+    text = _SPLIT_DECIMAL.sub(r"\1.\2", text)
+    text = _SPLIT_THOUSANDS.sub(r"\1\2", text)
+    text = text.replace(ZWNJ, "").lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def tokens(normalized_text: str) -> list[str]:
+    """Word tokens of already-normalized text (letters and digits; punctuation dropped)."""
+    return _WORD.findall(normalized_text)
+
+
+def squeeze_spaces(text: str) -> str:
+    """Collapse runs of whitespace (blanked page numbers, line breaks) to one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+# A sentence ends at . ! ? ؟ … (with closing quotes or brackets after them) before whitespace,
+# or at a paragraph break. "3.5" and "www.x.com" do not end sentences: a space must follow.
+_SENTENCE_END = re.compile(r"[.!?؟…]+[»\"')\]]*(?=\s)|\n[ \t]*\n")
+# Clause boundaries, best first: semicolons and colons, then commas, then any space.
+_CLAUSE_ENDS = (re.compile(r"[؛;:]\s"), re.compile(r"[،,]\s"), re.compile(r"\s"))
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences of text[start:end], trimmed of whitespace, in order."""
+    end = len(text) if end is None else end
+    spans = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        span = _trim(text, cursor, match.end())
+        if span[0] < span[1]:
+            spans.append(span)
+        cursor = match.end()
+    span = _trim(text, cursor, end)
+    if span[0] < span[1]:
+        spans.append(span)
+    return spans
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the paragraphs of `text` (separated by blank lines), trimmed."""
+    spans = []
+    cursor = 0
+    for match in re.finditer(r"\n[ \t]*\n\s*", text):
+        span = _trim(text, cursor, match.start())
+        if span[0] < span[1]:
+            spans.append(span)
+        cursor = match.end()
+    span = _trim(text, cursor, len(text))
+    if span[0] < span[1]:
+        spans.append(span)
+    return spans
+
+
+def clause_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut text[start:end] into pieces of at most `max_chars`, at the best clause boundary.
+
+    Nothing is dropped: the pieces cover the span apart from whitespace between them. A piece
+    is cut mid-word only when a run of `max_chars` characters has no space at all.
+    """
+    pieces = []
+    start, end = _trim(text, start, end)
+    while end - start > max_chars:
+        cut = -1
+        floor = start + max_chars // 3  # avoid slivers: a boundary in the first third is too early
+        for boundary in _CLAUSE_ENDS:
+            ends = [m.end() for m in boundary.finditer(text, floor, start + max_chars + 1)]
+            if ends:
+                cut = ends[-1]
+                break
+        if cut <= start:
+            cut = start + max_chars
+        piece = _trim(text, start, cut)
+        if piece[0] < piece[1]:
+            pieces.append(piece)
+        start, end = _trim(text, cut, end)
+    if start < end:
+        pieces.append((start, end))
+    return pieces
