@@ -1,0 +1,268 @@
+"""The `qa` command: build the index, serve it, ask it, evaluate it, train the model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+from qa.errors import QAError
+
+RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate: Persian lines render right-to-left
+
+
+def _settings(**overrides):  # type: ignore[no-untyped-def]
+    from qa.settings import Settings
+
+    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+
+
+def _encoder(settings):  # type: ignore[no-untyped-def]
+    from qa.embed import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(
+        settings.model, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix
+    )
+
+
+def _chunking(settings):  # type: ignore[no-untyped-def]
+    from qa.build import ChunkSettings
+
+    return ChunkSettings(max_chars=settings.max_chars, overlap_sentences=settings.overlap_sentences)
+
+
+def _warn(message: str) -> None:
+    print(f"qa: warning: {message}", file=sys.stderr)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from qa.build import build_index
+
+    settings = _settings(corpus=args.corpus, index_dir=args.index)
+    generation = build_index(
+        settings.corpus, settings.index_dir, _encoder(settings), chunking=_chunking(settings),
+        keep_generations=settings.keep_generations, show_progress=not args.quiet,
+        on_warning=_warn,
+    )
+    manifest = generation.manifest
+    print(
+        f"built {generation.name}: {manifest['corpus']['documents']} documents, "
+        f"{manifest['passage_count']} passages in {manifest['build_seconds']} s -> "
+        f"{settings.index_dir}/"
+    )
+    return 0
+
+
+def cmd_index_info(args: argparse.Namespace) -> int:
+    from qa import store
+
+    settings = _settings(index_dir=args.index)
+    generation, problems = store.load_current(settings.index_dir)
+    for problem in problems:
+        _warn(problem)
+    info = {k: v for k, v in generation.manifest.items() if k != "files"}
+    print(json.dumps(info, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from qa.api import create_app
+
+    settings = _settings(index_dir=args.index, host=args.host, port=args.port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def _searcher(settings):  # type: ignore[no-untyped-def]
+    from qa import store
+    from qa.search import Searcher
+
+    generation, problems = store.load_current(settings.index_dir)
+    for problem in problems:
+        _warn(problem)
+    return Searcher(generation, _encoder(settings))
+
+
+def _rtl(text: str, width: int, indent: str = "   ") -> str:
+    lines = textwrap.wrap(text, width=max(20, width - len(indent)))
+    return "\n".join(f"{indent}{RLI}{line}{PDI}" for line in lines)
+
+
+def _highlight(text: str, evidence: str, on: bool) -> str:
+    if not on or not evidence or evidence not in text:
+        return text
+    return text.replace(evidence, f"\033[1;33m{evidence}\033[0m", 1)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.api import to_response
+    from qa.service import ServiceState
+
+    settings = _settings(index_dir=args.index)
+    k = settings.default_k if args.k is None else args.k
+    if not 1 <= k <= settings.max_k:
+        raise QAError(f"--k must be between 1 and {settings.max_k}")
+    searcher = _searcher(settings)
+    result = searcher.search(args.question, top_k=k, retriever=args.retriever or settings.retriever)
+    response = to_response(result, ServiceState(searcher=searcher))
+    if args.json:
+        print(response.model_dump_json(indent=2))
+        return 0
+    width = shutil.get_terminal_size((100, 20)).columns
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    print(f"{RLI}{result.question}{PDI}\n")
+    for item in response.passages:
+        cite = item.citation
+        pages = "، ".join(str(p) for p in cite.pages) or "-"
+        header = f"{item.rank}. «{cite.title}»"
+        if cite.source:
+            header += f" — {cite.source}"
+        header += f" — صفحه {pages} — [{cite.char_start}:{cite.char_end}] — امتیاز {item.score:.3f}"
+        print(f"{RLI}{header}{PDI}")
+        evidence = item.evidence[0].text if item.evidence else ""
+        print(_highlight(_rtl(item.text, width), evidence, color))
+        if evidence:
+            print(_rtl("پاسخ: " + evidence, width))
+        for note in cite.footnotes:
+            print(_rtl(f"پانویس {note.mark}: {note.text} {note.url or ''}", width))
+        print()
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from qa.evaluate import METRIC_KEYS, evaluate, load_questions
+    from qa.search import Searcher
+
+    settings = _settings(index_dir=args.index)
+    questions = load_questions(args.questions)
+    encoder = _encoder(settings)
+    generation = _eval_generation(settings, args.corpus, encoder)
+    searcher = Searcher(generation, encoder)
+    retriever = args.retriever or settings.retriever
+    report = evaluate(
+        searcher, questions, top_k=args.k, retriever=retriever,
+        progress=lambda rows: tqdm(rows, desc="questions", unit="q", disable=args.quiet),
+    )
+    print(f"{args.questions} — {report.metrics['count']} questions — retriever {retriever}")
+    for key in METRIC_KEYS[:-1]:
+        print(f"  {key:<10} {report.metrics[key]:.4f}")
+    print(f"  misses@{args.k}: {len(report.misses)}")
+    for miss in report.misses[: args.show_misses]:
+        print(f"   - {miss['id']}: {RLI}{miss['question']}{PDI} (rank {miss['rank']})")
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(report.metrics, indent=2) + "\n", encoding="utf-8")
+    if args.misses_out:
+        args.misses_out.parent.mkdir(parents=True, exist_ok=True)
+        args.misses_out.write_text(
+            "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in report.misses), encoding="utf-8"
+        )
+    return 0
+
+
+def _eval_generation(settings, corpus: Path | None, encoder):  # type: ignore[no-untyped-def]
+    """The index to evaluate: the default one, or a cached one built for `corpus`."""
+    from qa import store
+    from qa.build import build_index, build_key
+    from qa.errors import IndexMissingError
+    from qa.ingest import corpus_hash, load_corpus
+
+    if corpus is None:
+        try:
+            return store.load_current(settings.index_dir)[0]
+        except IndexMissingError:
+            print(f"no index at {settings.index_dir}/: building it first", file=sys.stderr)
+            return build_index(settings.corpus, settings.index_dir, encoder,
+                               chunking=_chunking(settings), on_warning=_warn)
+    documents = load_corpus(corpus, on_warning=_warn)
+    key = build_key(corpus_hash(documents), encoder, _chunking(settings))
+    cached = settings.cache_dir / key
+    try:
+        return store.load_current(cached)[0]
+    except QAError:
+        print(f"building an index for {corpus} in {cached}/", file=sys.stderr)
+        return build_index(corpus, cached, encoder, chunking=_chunking(settings),
+                           keep_generations=1, documents=documents)
+
+
+def cmd_model_train(args: argparse.Namespace) -> int:
+    from qa.train import train_model
+
+    out = train_model(args.out, seed=args.seed, progress=not args.quiet)
+    print(f"model written to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Ask questions about Persian documents.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    index = commands.add_parser("index", help="build or inspect the index")
+    index_commands = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    build = index_commands.add_parser("build", help="(re)build the index from a corpus")
+    build.add_argument("--corpus", type=Path, help="folder or file of documents (default: corpus/)")
+    build.add_argument("--index", type=Path, help="index folder (default: index/)")
+    build.add_argument("--quiet", action="store_true", help="no progress bars")
+    build.set_defaults(handler=cmd_index_build)
+    info = index_commands.add_parser("info", help="show the current generation's manifest")
+    info.add_argument("--index", type=Path)
+    info.set_defaults(handler=cmd_index_info)
+
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--index", type=Path)
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(handler=cmd_serve)
+
+    ask = commands.add_parser("ask", help="ask a question in the terminal")
+    ask.add_argument("question")
+    ask.add_argument("--k", type=int, help="how many passages (default 5)")
+    ask.add_argument("--json", action="store_true", help="print the API's JSON")
+    ask.add_argument("--index", type=Path)
+    ask.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
+    ask.set_defaults(handler=cmd_ask)
+
+    ev = commands.add_parser("eval", help="measure retrieval on a question set")
+    ev.add_argument("questions", type=Path, help="JSONL: {id, question, answers?, positive_ids?}")
+    ev.add_argument("--corpus", type=Path, help="measure against this corpus (cached index)")
+    ev.add_argument("--index", type=Path)
+    ev.add_argument("--k", type=int, default=10, help="misses are questions with no hit in the top k")
+    ev.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
+    ev.add_argument("--json-out", type=Path, help="write the metrics as JSON")
+    ev.add_argument("--misses-out", type=Path, help="write every miss as JSONL")
+    ev.add_argument("--show-misses", type=int, default=10, help="misses to print")
+    ev.add_argument("--quiet", action="store_true")
+    ev.set_defaults(handler=cmd_eval)
+
+    model = commands.add_parser("model", help="the embedding model")
+    model_commands = model.add_subparsers(dest="model_command", required=True, metavar="ACTION")
+    train = model_commands.add_parser("train", help="train the Persian embedding model")
+    train.add_argument("--out", type=Path, default=Path(__file__).parent / "model")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--quiet", action="store_true")
+    train.set_defaults(handler=cmd_model_train)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except QAError as error:
+        print(f"qa: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("qa: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

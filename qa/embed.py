@@ -1,0 +1,123 @@
+"""Sentence embeddings: the Encoder protocol and the sentence-transformers encoder.
+
+The only module that imports sentence_transformers. Texts arrive already normalized
+(qa.text.normalize); vectors leave as float32 unit rows, so inner product = cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from qa.errors import ModelError
+
+# The model the project trains and ships (see qa/model/README.md).
+BUNDLED_MODEL_DIR = Path(__file__).parent / "model"
+DEFAULT_MODEL = "bundled"
+
+
+class Encoder(Protocol):
+    """Turns normalized texts into unit vectors."""
+
+    name: str
+    fingerprint: str
+    dimension: int
+    query_prefix: str
+    passage_prefix: str
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_passages(
+        self, texts: Sequence[str], *, batch_size: int = 256, show_progress: bool = False
+    ) -> np.ndarray: ...
+
+
+def resolve_model_path(model: str) -> str:
+    """Map the setting to what SentenceTransformer loads: "bundled" is the shipped model."""
+    if model in ("", DEFAULT_MODEL):
+        return str(BUNDLED_MODEL_DIR)
+    return os.path.expanduser(model)
+
+
+def model_fingerprint(model_path: str) -> str:
+    """A sha256 over a local model folder's files (names and bytes), or the hub name itself.
+
+    Recorded in the index manifest, so an index built with other weights is refused.
+    """
+    folder = Path(model_path)
+    if not folder.is_dir():
+        return "name:" + model_path
+    digest = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "README.md"):
+        digest.update(file.relative_to(folder).as_posix().encode())
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return "sha256:" + digest.hexdigest()
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0  # an all-[UNK] text embeds to zero: keep it zero, not NaN
+    return vectors / norms
+
+
+class SentenceTransformerEncoder:
+    """A sentence-transformers model from a local folder (or a hub name, for users online)."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, query_prefix: str = "", passage_prefix: str = ""):
+        path = resolve_model_path(model)
+        if model in ("", DEFAULT_MODEL) and not (BUNDLED_MODEL_DIR / "modules.json").exists():
+            raise ModelError(
+                f"the bundled model is missing from {BUNDLED_MODEL_DIR}: run `qa model train`"
+            )
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(path, device="cpu")
+        except Exception as error:  # any loader failure is the user's model setting
+            raise ModelError(
+                f"cannot load embedding model {model!r} from {path}: {error}. "
+                "Set QA_MODEL to a local sentence-transformers folder (no downloads here)."
+            ) from error
+        self.name = model or DEFAULT_MODEL
+        self.fingerprint = model_fingerprint(path)
+        dimension = self._model.get_embedding_dimension()
+        if dimension is None:
+            dimension = int(self._model.encode(["x"]).shape[1])
+        self.dimension = int(dimension)
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self.query_prefix + text for text in texts], 64, False)
+
+    def encode_passages(
+        self, texts: Sequence[str], *, batch_size: int = 256, show_progress: bool = False
+    ) -> np.ndarray:
+        return self._encode([self.passage_prefix + text for text in texts], batch_size, show_progress)
+
+    def _encode(self, texts: list[str], batch_size: int, show_progress: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            texts,
+            batch_size=batch_size,
+            show_progress_bar=show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=False,
+        )
+        return _unit_rows(vectors)
+
+
+def set_threads(count: int) -> None:
+    """Cap torch's intra-op threads (workers x threads must not exceed the cores)."""
+    import torch
+
+    torch.set_num_threads(max(1, count))

@@ -1,0 +1,127 @@
+"""Retrieval metrics and the eval runner: recall@k, MRR@10, nDCG@10, and the misses."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.build import index_text
+from qa.errors import InputError
+from qa.search import Searcher
+from qa.text import normalize
+
+METRIC_KEYS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "count")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One eval row: the question and how to recognise a right passage."""
+
+    id: str
+    question: str
+    answers: tuple[str, ...] = ()
+    positive_ids: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    """Metrics over a question set, plus the questions missed in the top k."""
+
+    metrics: dict[str, float]
+    misses: list[dict] = field(default_factory=list)
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read a JSONL question set; a bad row is an InputError naming file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as error:
+        raise InputError(f"{path}: no such question file") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read question file ({error})") from error
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            question = Question(
+                id=str(row.get("id", f"line-{number}")),
+                question=str(row["question"]),
+                answers=tuple(str(a) for a in row.get("answers") or ()),
+                positive_ids=tuple(str(p) for p in row.get("positive_ids") or ()),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise InputError(f"{path}:{number}: bad question row ({error})") from error
+        if not question.answers and not question.positive_ids:
+            raise InputError(f"{path}:{number}: row has neither answers nor positive_ids")
+        questions.append(question)
+    if not questions:
+        raise InputError(f"{path}: no questions")
+    return questions
+
+
+def first_hit_rank(ranked_hits: Iterable[bool]) -> int | None:
+    """1-based rank of the first hit, or None."""
+    for rank, hit in enumerate(ranked_hits, start=1):
+        if hit:
+            return rank
+    return None
+
+
+def metrics_from_ranks(ranks: list[int | None]) -> dict[str, float]:
+    """recall@1/5/10, MRR@10 and nDCG@10 (one relevant item: the first hit) from first-hit ranks."""
+    count = len(ranks)
+
+    def mean(values: Iterable[float]) -> float:
+        return round(sum(values) / count, 4) if count else 0.0
+
+    return {
+        "recall@1": mean(1.0 if r is not None and r <= 1 else 0.0 for r in ranks),
+        "recall@5": mean(1.0 if r is not None and r <= 5 else 0.0 for r in ranks),
+        "recall@10": mean(1.0 if r is not None and r <= 10 else 0.0 for r in ranks),
+        "mrr@10": mean(1.0 / r if r is not None and r <= 10 else 0.0 for r in ranks),
+        "ndcg@10": mean(1.0 / math.log2(r + 1) if r is not None and r <= 10 else 0.0 for r in ranks),
+        "count": count,
+    }
+
+
+def evaluate(
+    searcher: Searcher,
+    questions: list[Question],
+    *,
+    top_k: int = 10,
+    retriever: str = "hybrid",
+    progress: Callable[[Iterable[Question]], Iterable[Question]] = iter,
+) -> Report:
+    """Ask every question and judge the ranked passages."""
+    ranks: list[int | None] = []
+    misses = []
+    for question in progress(questions):
+        result = searcher.search(question.question, top_k=max(top_k, 10), retriever=retriever,
+                                 with_evidence=False)
+        judged = [is_hit(searcher, question, hit.passage) for hit in result.hits]
+        rank = first_hit_rank(judged)
+        ranks.append(rank)
+        if rank is None or rank > top_k:
+            top = result.hits[0].passage if result.hits else None
+            misses.append({
+                "id": question.id,
+                "question": question.question,
+                "expected": list(question.positive_ids or question.answers),
+                "rank": rank,
+                "top_passage": top.text[:200] if top else None,
+                "top_doc_id": top.doc_id if top else None,
+            })
+    return Report(metrics=metrics_from_ranks(ranks), misses=misses)
+
+
+def is_hit(searcher: Searcher, question: Question, passage) -> bool:  # type: ignore[no-untyped-def]
+    """A passage from a positive document, or (without positive_ids) one containing an answer."""
+    if question.positive_ids:
+        return passage.doc_id in question.positive_ids
+    haystack = index_text(searcher.metadata.document(passage.doc_id), passage, with_title=False)
+    return any(normalize(answer) in haystack for answer in question.answers if normalize(answer))

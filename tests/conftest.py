@@ -1,0 +1,76 @@
+"""Shared fixtures: a fast fake encoder for unit tests, and tiny Persian corpora."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.text import tokens
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO / "corpus"
+
+
+class FakeEncoder:
+    """Hashed bag of words: deterministic, instant, and good enough to rank shared words."""
+
+    name = "fake"
+    fingerprint = "fake:1"
+    dimension = 64
+    query_prefix = ""
+    passage_prefix = ""
+
+    def _vector(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for token in tokens(text):
+            slot = int(hashlib.md5(token.encode()).hexdigest()[:8], 16) % self.dimension
+            vector[slot] += 1.0
+        norm = np.linalg.norm(vector)
+        return vector / norm if norm else vector
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, 64), np.float32)
+
+    def encode_passages(self, texts: Sequence[str], *, batch_size: int = 256,
+                        show_progress: bool = False) -> np.ndarray:
+        return self.encode_queries(texts)
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+TINY_DOCS = {
+    "tehran.txt": "---\nid: tehran\ntitle: تهران\nsource: آزمون\n---\n"
+    "تهران پایتخت ایران است. جمعیت تهران در سال ۱۳۹۵ حدود ۸ میلیون نفر بود.\n\n"
+    "کوه دماوند در شمال تهران قرار دارد و بلندترین کوه ایران است.\n",
+    "isfahan.txt": "---\nid: isfahan\ntitle: اصفهان\n---\n"
+    "اصفهان در مرکز ايران است و ميدان نقش جهان در آن قرار دارد. "
+    "زاينده‌رود از میان شهر می‌گذرد.\n",
+    "shiraz.txt": "---\nid: shiraz\ntitle: شیراز\n---\n"
+    "شیراز شهر شعر و ادب است. آرامگاه حافظ و سعدی در شیراز است. "
+    "تخت جمشید در نزدیکی شیراز در سال 1979 در فهرست میراث جهانی ثبت شد.\n",
+}
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in TINY_DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_index(tmp_path: Path, tiny_corpus: Path, fake_encoder: FakeEncoder) -> Path:
+    from qa.build import build_index
+
+    index_dir = tmp_path / "index"
+    build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False)
+    return index_dir
