@@ -21,8 +21,12 @@ _LETTERS = {ord(a): b for a, b in {"ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا
 # Invisible characters that split words for no reason a reader could see.
 _INVISIBLE = {ord(c): None for c in "\u200b\u200d\u200e\u200f\u2060\ufeff\u00ad"}
 # hazm's spacing correction pulls numbers apart ("3.5" -> "3 ٫ 5", "12,000" -> "12 , 000").
-_SPLIT_DECIMAL = re.compile(r"(\d) ?[٫.] ?(\d)")
-_SPLIT_THOUSANDS = re.compile(r"(\d) ?[,،٬] ?(\d{3})(?!\d)")
+# Lookarounds, not groups, so that every separator of "19,605,052" is matched.
+_SPLIT_DECIMAL = re.compile(r"(?<=\d) ?[٫.] ?(?=\d)")
+_SPLIT_THOUSANDS = re.compile(r"(?<=\d) ?[,،٬] ?(?=\d{3}(?!\d))")
+# hazm is not idempotent itself (it joins "رئیس جمهور" only once ئ has become ی): repeat
+# until nothing changes; real text settles in two passes.
+_MAX_PASSES = 5
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
@@ -44,12 +48,22 @@ def normalize(text: str) -> str:
     "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes), and Persian,
     Arabic and Latin digits are equal. Idempotent.
     """
+    result = _normalize_once(text)
+    for _ in range(_MAX_PASSES - 1):
+        again = _normalize_once(result)
+        if again == result:
+            break
+        result = again
+    return result
+
+
+def _normalize_once(text: str) -> str:
     text = text.translate(_INVISIBLE)
     with _normalizer_lock:
         text = _hazm_normalizer().normalize(text)
     text = text.translate(_DIGITS).translate(_LETTERS)
-    text = _SPLIT_DECIMAL.sub(r"\1.\2", text)
-    text = _SPLIT_THOUSANDS.sub(r"\1\2", text)
+    text = _SPLIT_DECIMAL.sub(".", text)
+    text = _SPLIT_THOUSANDS.sub("", text)
     text = text.replace(ZWNJ, "").lower()
     return _SPACES.sub(" ", text).strip()
 
