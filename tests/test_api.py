@@ -1,0 +1,98 @@
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa.api import create_app
+from qa.service import SearchService
+from qa.settings import Settings
+
+
+def _client(index_dir: Path, encoder, **overrides) -> TestClient:  # type: ignore[no-untyped-def]
+    settings = Settings(index_dir=index_dir, **overrides)
+    app = create_app(settings, service_factory=lambda s: SearchService(s.index_dir, encoder))
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(tiny_index: Path, fake_encoder) -> TestClient:  # type: ignore[no-untyped-def]
+    with _client(tiny_index, fake_encoder) as test_client:
+        yield test_client
+
+
+def test_post_ask_returns_cited_passages(client: TestClient) -> None:
+    response = client.post("/ask", json={"question": "آرامگاه حافظ کجاست؟", "k": 2})
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body["passages"]) == 2
+    top = body["passages"][0]
+    assert top["citation"]["doc_id"] == "shiraz"
+    assert top["citation"]["title"] == "شیراز"
+    assert top["rank"] == 1 and top["evidence"]
+    assert "حافظ" in top["evidence"][0]["text"]
+    scores = [p["score"] for p in body["passages"]]
+    assert scores == sorted(scores, reverse=True)
+    assert body["generation"].startswith("g")
+
+
+def test_get_ask_matches_post(client: TestClient) -> None:
+    question = "جمعیت تهران چقدر است؟"
+    posted = client.post("/ask", json={"question": question, "k": 3}).json()
+    got = client.get("/ask", params={"q": question, "k": 3}).json()
+    assert posted == got
+
+
+def test_arabic_letters_and_digits_match(client: TestClient) -> None:
+    body = client.get("/ask", params={"q": "ميراث جهاني ۱۹۷۹", "k": 1}).json()
+    assert body["passages"][0]["citation"]["doc_id"] == "shiraz"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"question": ""},
+        {"question": "   \n "},
+        {"question": 42},
+        {"question": "سلام", "k": "5"},
+        {"question": "سلام", "k": 0},
+        {"question": "سلام", "k": 10_000},
+        {"question": "سلام", "retriever": "magic"},
+        {"question": "سلام", "unknown": 1},
+        {},
+        ["not", "an", "object"],
+    ],
+)
+def test_bad_input_is_422_with_message(client: TestClient, payload) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/ask", json=payload)
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str) and response.json()["detail"]
+
+
+def test_bad_json_and_long_question(client: TestClient) -> None:
+    response = client.post("/ask", content=b"{broken", headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    response = client.post("/ask", json={"question": "س" * 1001})
+    assert response.status_code == 422 and "1000" in response.json()["detail"]
+    assert client.get("/ask", params={"q": " "}).status_code == 422
+    assert client.get("/ask").status_code == 422
+
+
+def test_oversized_body_is_413(client: TestClient) -> None:
+    response = client.post("/ask", json={"question": "س" * 20_000})
+    assert response.status_code == 413
+
+
+def test_health_ready_and_docs(client: TestClient) -> None:
+    assert client.get("/health").json()["status"] == "ok"
+    assert client.get("/ready").status_code == 200
+    schema = client.get("/openapi.json").json()
+    assert "چرا پایتخت قزاقستان" in str(schema)
+    assert client.get("/docs").status_code == 200
+
+
+def test_no_index_gives_503_with_how_to(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    with _client(tmp_path / "empty", fake_encoder) as client:
+        assert client.get("/health").status_code == 200
+        for response in (client.get("/ready"), client.post("/ask", json={"question": "سلام"})):
+            assert response.status_code == 503
+            assert "qa index build" in response.json()["detail"]

@@ -1,0 +1,66 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from qa import cli
+
+
+@pytest.fixture
+def fake_model(monkeypatch, fake_encoder):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(cli, "_encoder", lambda settings: fake_encoder)
+
+
+def test_build_ask_and_eval(tmp_path: Path, tiny_corpus: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
+    index = tmp_path / "index"
+    assert cli.main(["index", "build", "--corpus", str(tiny_corpus), "--index", str(index), "--quiet"]) == 0
+    assert "3 documents" in capsys.readouterr().out
+
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--index", str(index), "--k", "2", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["passages"][0]["citation"]["doc_id"] == "shiraz"
+
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    assert "شیراز" in out and "\u2067" in out
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "1", "question": "دماوند کجاست؟", "answers": ["کوه دماوند"]}) + "\n"
+        + json.dumps({"id": "2", "question": "حافظ", "positive_ids": ["shiraz"]}) + "\n",
+        encoding="utf-8",
+    )
+    out_file = tmp_path / "report.json"
+    assert cli.main(["eval", str(questions), "--index", str(index), "--json-out", str(out_file), "--quiet"]) == 0
+    report = json.loads(out_file.read_text())
+    assert set(report) == {"recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "count"}
+    assert report["count"] == 2 and report["recall@5"] == 1.0
+
+
+def test_eval_with_corpus_caches_its_index(tmp_path: Path, tiny_corpus: Path, fake_model, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path / "cache"))
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"question": "حافظ", "positive_ids": ["shiraz"]}) + "\n")
+    args = ["eval", str(questions), "--corpus", str(tiny_corpus), "--quiet"]
+    assert cli.main(args) == 0
+    assert "building an index" in capsys.readouterr().err
+    assert cli.main(args) == 0
+    assert "building an index" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["ask", "سلام", "--index", "{tmp}/none"], "qa index build"),
+        (["ask", "  ", "--index", "{index}"], "empty"),
+        (["ask", "سلام", "--k", "0", "--index", "{index}"], "--k"),
+        (["eval", "{tmp}/missing.jsonl", "--index", "{index}"], "missing.jsonl"),
+        (["index", "build", "--corpus", "{tmp}/nocorpus", "--index", "{tmp}/i2"], "nocorpus"),
+    ],
+)
+def test_errors_are_one_line_and_nonzero(argv, message, tmp_path: Path, tiny_index: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
+    argv = [a.format(tmp=tmp_path, index=tiny_index) for a in argv]
+    assert cli.main(argv) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("qa: error:") and message in err and "Traceback" not in err
+    assert len(err.splitlines()) == 1

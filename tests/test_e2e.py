@@ -1,0 +1,96 @@
+"""End to end: build the default corpus with the shipped model, serve it with uvicorn, ask over HTTP."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFAULT_CORPUS, REPO
+
+ASTANA_QUESTION = "چرا پایتخت قزاقستان از آلماتی به آستانا منتقل شد؟"
+ASTANA_ANSWER = "یکی از دلایل انتقال پایتخت قزاقستان از آلماتی به آستانا"
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _qa(*args: str, env: dict) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+    return subprocess.run(
+        [sys.executable, "-m", "qa.cli", *args], env=env, cwd=REPO,
+        capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def built_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    index = tmp_path_factory.mktemp("e2e") / "index"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "QA_INDEX_DIR": str(index)}
+    result = _qa("index", "build", "--corpus", str(DEFAULT_CORPUS), "--quiet", env=env)
+    assert result.returncode == 0, result.stderr
+    return index, env
+
+
+def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
+    index, env = built_index
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port)],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/ready", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.time() > deadline:
+                    raise AssertionError("server did not become ready: " + (server.stdout.read() if server.stdout else ""))
+                time.sleep(0.3)
+        request = urllib.request.Request(
+            base + "/ask",
+            data=json.dumps({"question": ASTANA_QUESTION, "k": 5}).encode(),
+            headers={"content-type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = json.loads(response.read())
+        ranks = [p["rank"] for p in body["passages"] if ASTANA_ANSWER in p["text"]]
+        assert ranks and ranks[0] <= 3, body
+        cited = next(p for p in body["passages"] if ASTANA_ANSWER in p["text"])["citation"]
+        assert cited["pages"] == [163]
+        assert cited["title"] == "روابط قزاقستان با روسیه"
+        assert cited["source"] == "دانشنامه ملل"
+        text = (DEFAULT_CORPUS / "kazakhstan-russia.txt").read_text(encoding="utf-8")
+        assert ASTANA_ANSWER in text  # offsets refer to the document body after front matter
+        with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": ASTANA_QUESTION, "k": 5}), timeout=30) as response:
+            assert json.loads(response.read())["passages"] == body["passages"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_cli_ask_and_rebuild_is_stable(built_index: tuple[Path, dict]) -> None:
+    index, env = built_index
+    result = _qa("ask", ASTANA_QUESTION, "--json", "--k", "3", env=env)
+    assert result.returncode == 0, result.stderr
+    first = json.loads(result.stdout)
+    assert any(ASTANA_ANSWER in p["text"] for p in first["passages"])
+    rebuilt = _qa("index", "build", "--corpus", str(DEFAULT_CORPUS), "--quiet", env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    again = json.loads(_qa("ask", ASTANA_QUESTION, "--json", "--k", "3", env=env).stdout)
+    assert again["generation"] != first["generation"]
+    assert [p["text"] for p in again["passages"]] == [p["text"] for p in first["passages"]]
