@@ -1,0 +1,113 @@
+"""Documents -> Passages: whole sentences packed up to `max_chars`, cut at paragraph ends.
+
+A passage is a span of its document's text: whole sentences (a sentence longer than
+`max_chars` is cut at clause boundaries, never truncated), preferably whole paragraphs. When a
+paragraph must be cut, the next passage repeats its last `overlap_sentences` sentences, so a
+fact stated across the cut is still found in one piece.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qa.errors import InputError
+from qa.text import clause_spans, paragraph_spans, sentence_spans, squeeze_spaces
+from qa.types import Document, Passage
+
+# Recorded in an index's manifest: a change to how passages are cut must change this.
+CHUNKER_VERSION = "sentences+clauses+paragraph-ends/1"
+# A passage this short may take in the start of the next paragraph rather than stand alone
+# (a heading alone retrieves nothing).
+SHORT_PASSAGE_FRACTION = 4
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A sentence, or a clause-bounded piece of one, of paragraph number `paragraph`."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+def chunk_documents(
+    documents: Iterable[Document], max_chars: int = 600, overlap_sentences: int = 1
+) -> list[Passage]:
+    """Passages of all documents in order, with ids 0, 1, 2, … across the corpus."""
+    passages: list[Passage] = []
+    for document in documents:
+        passages.extend(chunk_document(document, max_chars, overlap_sentences, len(passages)))
+    return passages
+
+
+def chunk_document(
+    document: Document, max_chars: int = 600, overlap_sentences: int = 1, first_id: int = 0
+) -> list[Passage]:
+    """Passages of one document, with ids from `first_id` on."""
+    if max_chars < 1:
+        raise InputError(f"max_chars must be at least 1, not {max_chars}")
+    if overlap_sentences < 0:
+        raise InputError(f"overlap_sentences must be 0 or more, not {overlap_sentences}")
+    units = _units(document.text, max_chars)
+    return [
+        _passage(document, first_id + number, units[first].start, units[last - 1].end)
+        for number, (first, last) in enumerate(_pack(units, max_chars, overlap_sentences))
+    ]
+
+
+def _units(text: str, max_chars: int) -> list[_Unit]:
+    units = []
+    for paragraph, (start, end) in enumerate(paragraph_spans(text)):
+        for sentence_start, sentence_end in sentence_spans(text, start, end):
+            if sentence_end - sentence_start <= max_chars:
+                units.append(_Unit(sentence_start, sentence_end, paragraph))
+                continue
+            for piece in clause_spans(text, sentence_start, sentence_end, max_chars):
+                units.append(_Unit(piece[0], piece[1], paragraph))
+    return units
+
+
+def _pack(units: list[_Unit], max_chars: int, overlap: int) -> list[tuple[int, int]]:
+    """(first, last) unit ranges, last exclusive, one per passage."""
+    paragraph_last = {unit.paragraph: index for index, unit in enumerate(units)}
+
+    def fits(first: int, last: int) -> bool:
+        return units[last].end - units[first].start <= max_chars
+
+    ranges = []
+    first = 0
+    while first < len(units):
+        last = first + 1
+        while last < len(units) and fits(first, last):
+            opens_paragraph = units[last].paragraph != units[last - 1].paragraph
+            short = units[last - 1].end - units[first].start < max_chars // SHORT_PASSAGE_FRACTION
+            if (
+                opens_paragraph
+                and not short
+                and not fits(first, paragraph_last[units[last].paragraph])
+            ):
+                break  # end at this paragraph's end rather than cut the next one
+            last += 1
+        ranges.append((first, last))
+        if last < len(units) and units[last].paragraph == units[last - 1].paragraph:
+            # Cut inside a paragraph: repeat up to `overlap` units, as many as leave room for
+            # the next one, and always move on by at least one unit.
+            first = max(first + 1, last - overlap)
+            while first < last and not fits(first, last):
+                first += 1
+        else:
+            first = last
+    return ranges
+
+
+def _passage(document: Document, passage_id: int, char_start: int, char_end: int) -> Passage:
+    return Passage(
+        id=passage_id,
+        doc_id=document.id,
+        text=squeeze_spaces(document.text[char_start:char_end]),
+        char_start=char_start,
+        char_end=char_end,
+        pages=document.pages_between(char_start, char_end),
+        footnote_marks=tuple(n.mark for n in document.footnotes_between(char_start, char_end)),
+    )

@@ -1,0 +1,315 @@
+"""Printed-page layout inside plain text: page numbers, page breaks and footnotes.
+
+Text copied out of a book keeps its print layout: each page's last line ends with the page
+number, footnotes («۱۲۲ … http://…») sit at the bottom of the page, and their markers are glued
+to the sentence they support (`…ماند»۱۲۲ پیوستن`). `read_layout` finds them and returns the
+text with those bits blanked out by spaces, so that its length and every offset stay those of
+the original, plus the pages and footnotes as values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.types import Footnote, Page
+
+# The page number closing a page's last line: preceded by a space (or alone on the line).
+_FOOTER_NUMBER = re.compile(r"(?:^|[ \t])(\d+)[ \t]*$")
+# A footnote line opens with its number: "۱۲۲ معاون رئیس …", "12. See …".
+_FOOTNOTE_START = re.compile(r"[ \t]*(\d+)[.)\-–]?[ \t]+(?=\S)")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+# A marker is a number glued to the end of a word or punctuation mark: «ماند»۱۲۲», «مینماید.۱۲۳».
+_GLUED_NUMBER = re.compile(r"(?<=[^\s\d])\d+(?!\w)")
+# Numbers glued after these are ordinary text: «(۱۹۹۱», "G20", "1394/02", "-5", "#3".
+_NOT_BEFORE_MARKER = frozenset(
+    "([{«\"'“‘/\\:-–—+#№$%@_=<>abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+_NUMBER_SEPARATORS = frozenset(".,٫٬،")  # "3.5", "12,000": a digit before them means one number
+_SENTENCE_FINAL = frozenset(".!?؟…")
+_CLOSING = "»\"')]”’"
+_FOOTNOTE_TRAILING = " \t،,;؛:-–"
+# Footers closer than this are not page ends: a page holds more text than that, a list of
+# years ending short lines ("… 1990", "… 1991") does not.
+MIN_PAGE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Layout:
+    """`text` with layout blanked out (same length), the pages, footnotes, and warnings.
+
+    Each warning is (char offset in the text, message), so a caller can name the line.
+    """
+
+    text: str
+    pages: tuple[Page, ...]
+    footnotes: tuple[Footnote, ...]
+    warnings: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class _Break:
+    bottom: int  # where the page's own lines end: the page number's start, or the form feed
+    page_end: int  # just after the page number or the form feed
+    number: int | None
+
+
+@dataclass(frozen=True)
+class _Note:
+    mark: str
+    text: str
+    url: str | None
+    start: int  # where its line starts
+
+
+@dataclass(frozen=True)
+class _Marker:
+    start: int
+    end: int
+    printed: str  # the digits as written: "۱۲۲"
+    value: str  # the same number in ASCII digits: "122"
+
+
+def read_layout(text: str) -> Layout:
+    """Find pages and footnotes in `text`; blank page numbers, footnotes and markers."""
+    chars = list(text.replace("\r", " "))  # CR only hides paragraph breaks ("\r\n\r\n")
+    clean = "".join(chars)
+    lines = _line_spans(clean)
+    breaks = _page_breaks(clean, lines)
+    if not breaks:
+        return Layout("".join(chars), (), (), ())
+    pages = _pages(clean, breaks)
+    warnings: list[tuple[int, str]] = []
+    footnotes: list[Footnote] = []
+    body_ends: list[int] = []
+    for page, brk in zip(pages, breaks, strict=False):
+        notes, body_end = _page_footnotes(clean, lines, page, brk, chars, warnings)
+        footnotes.extend(notes)
+        body_ends.append(body_end)
+    for brk, body_end in zip(breaks, body_ends, strict=True):
+        _blank_break(chars, brk, body_end)
+    return Layout("".join(chars), tuple(pages), tuple(footnotes), tuple(warnings))
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in re.finditer("\n", text):
+        spans.append((start, match.start()))
+        start = match.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _page_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
+    breaks = _footer_breaks(text, lines)
+    for match in re.finditer("\f", text):
+        position = match.start()
+        # A form feed right after a page number is the same page break, not another one.
+        if any(b.bottom <= position and not text[b.page_end : position].strip() for b in breaks):
+            continue
+        breaks.append(_Break(position, position + 1, None))
+    breaks.sort(key=lambda b: b.page_end)
+    while breaks and not text[breaks[-1].page_end :].strip() and breaks[-1].number is None:
+        breaks.pop()  # a trailing form feed opens no page
+    return breaks
+
+
+def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
+    """Page numbers: lines ending in a number before a blank line, numbered n, n+1, n+2, …"""
+    candidates: list[tuple[int, _Break]] = []
+    for index, (start, end) in enumerate(lines):
+        line = text[start:end]
+        match = _FOOTER_NUMBER.search(line)
+        if not match or not line.strip():
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if following and text[following[0] : following[1]].strip():
+            continue  # a page ends with a blank line (or the end of the text)
+        number_start, number_end = start + match.start(1), start + match.end(1)
+        number = int(match.group(1))
+        candidates.append((number, _Break(number_start, number_end, number)))
+    # Longest chain of consecutive numbers in text order, pages at least MIN_PAGE_CHARS apart:
+    # isolated numbers (a year ending a paragraph) never form one.
+    chains: dict[int, list[_Break]] = {}
+    longest: list[_Break] = []
+    for number, candidate in candidates:
+        previous = chains.get(number - 1, [])
+        if previous and candidate.bottom - previous[-1].page_end < MIN_PAGE_CHARS:
+            previous = []
+        chain = [*previous, candidate]
+        if len(chain) >= len(chains.get(number, [])):  # a later line repeating n is the page end
+            chains[number] = chain
+        if len(chain) > len(longest):
+            longest = chain
+    return longest if len(longest) >= 2 else []
+
+
+def _pages(text: str, breaks: list[_Break]) -> list[Page]:
+    starts = [0] + [b.page_end for b in breaks]
+    ends = [b.page_end for b in breaks] + [len(text)]
+    numbers: list[int | None] = [b.number for b in breaks]
+    if text[breaks[-1].page_end :].strip():
+        numbers.append(None)
+    else:  # nothing after the last page number: the last page ends the text
+        starts.pop()
+        ends.pop()
+        ends[-1] = len(text)
+    filled = _fill_numbers(numbers)
+    return [Page(n, s, e) for n, s, e in zip(filled, starts, ends, strict=True)]
+
+
+def _fill_numbers(numbers: list[int | None]) -> list[int]:
+    """Unnumbered pages (form feeds, the page after the last footer) count on from a neighbour."""
+    known = [(i, n) for i, n in enumerate(numbers) if n is not None]
+    if not known:
+        return list(range(1, len(numbers) + 1))
+    first_index, first_number = known[0]
+    filled: list[int] = []
+    for index, number in enumerate(numbers):
+        if number is None:
+            number = filled[-1] + 1 if filled else first_number - (first_index - index)
+        filled.append(number)
+    return filled
+
+
+def _page_footnotes(
+    text: str,
+    lines: list[tuple[int, int]],
+    page: Page,
+    brk: _Break,
+    chars: list[str],
+    warnings: list[tuple[int, str]],
+) -> tuple[list[Footnote], int]:
+    """Footnotes at the bottom of `page`, linked to markers; returns them and the body's end.
+
+    Blocks of lines (separated by blank lines) are read bottom-up; a block whose lines open with
+    a number is a footnote block when one of its notes has a marker on the page or a URL.
+    """
+    page_lines = [
+        (max(s, page.char_start), min(e, brk.bottom))
+        for s, e in lines
+        if s < brk.bottom and e > page.char_start
+    ]
+    blocks: list[list[tuple[int, int]]] = [[]]
+    for start, end in page_lines:
+        if text[start:end].strip():
+            blocks[-1].append((start, end))
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [block for block in blocks if block]
+    footnotes: list[Footnote] = []
+    body_end = brk.bottom
+    used: set[int] = set()
+    for block in reversed(blocks):
+        notes = _split_notes(text, block)
+        if notes is None:
+            break
+        markers = _markers(text, page.char_start, block[0][0])
+        linked = [_link(note, page.number, markers, used, warnings) for note in notes]
+        if not any(n.char_start >= 0 or n.url for n in linked):
+            break  # numbered lines with neither marker nor URL: body text after all
+        for footnote, note in zip(linked, notes, strict=True):
+            if footnote.char_start < 0:
+                message = f"footnote {note.mark} on page {page.number} has no marker in the text"
+                warnings.append((note.start, message))
+        footnotes[:0] = linked
+        body_end = block[0][0]
+        for start, end in block:
+            chars[start:end] = " " * (end - start)
+    for footnote in footnotes:
+        if footnote.char_start >= 0:
+            width = footnote.char_end - footnote.char_start
+            chars[footnote.char_start : footnote.char_end] = " " * width
+    body_text = "".join(chars[page.char_start : body_end])
+    return footnotes, page.char_start + len(body_text.rstrip())
+
+
+def _split_notes(text: str, block: list[tuple[int, int]]) -> list[_Note] | None:
+    """The notes of a block of lines; None unless its first line opens with a number."""
+    openings: list[tuple[str, int, list[str]]] = []  # (mark, char offset, lines)
+    for start, end in block:
+        line = text[start:end]
+        match = _FOOTNOTE_START.match(line)
+        if match:
+            openings.append((match.group(1), start, [line[match.end() :]]))
+        elif openings:
+            openings[-1][2].append(line)  # a long note runs on over several lines
+        else:
+            return None
+    notes = []
+    for mark, start, lines in openings:
+        joined = " ".join(line.strip() for line in lines)
+        urls = _URL.findall(joined)
+        note_text = re.sub(r"\s+", " ", _URL.sub(" ", joined)).strip().rstrip(_FOOTNOTE_TRAILING)
+        notes.append(_Note(mark, note_text, urls[0] if urls else None, start))
+    return notes
+
+
+def _markers(text: str, start: int, end: int) -> list[_Marker]:
+    found = []
+    for match in _GLUED_NUMBER.finditer(text, start, end):
+        before = text[match.start() - 1]
+        if before in _NOT_BEFORE_MARKER:
+            continue
+        if (
+            before in _NUMBER_SEPARATORS
+            and match.start() >= 2
+            and text[match.start() - 2].isdigit()
+        ):
+            continue
+        found.append(_Marker(match.start(), match.end(), match.group(), str(int(match.group()))))
+    return found
+
+
+def _link(
+    note: _Note,
+    page_number: int,
+    markers: list[_Marker],
+    used: set[int],
+    warnings: list[tuple[int, str]],
+) -> Footnote:
+    """The footnote with its marker: the same number, else a damaged one that is its prefix."""
+    value = str(int(note.mark))
+    free = [m for m in markers if m.start not in used]
+    exact = [m for m in free if m.value == value]
+    # A damaged marker lost its last digit(s) (۱۲ for ۱۲۴); a lone glued digit is too common
+    # in ordinary text to be trusted as one.
+    damaged = [
+        m for m in free if len(m.value) >= 2 and value.startswith(m.value) and m.value != value
+    ]
+    chosen = exact[0] if exact else damaged[0] if damaged else None
+    if chosen is None:
+        return Footnote(note.mark, note.text, note.url, page_number)
+    used.add(chosen.start)
+    if not exact:
+        message = (
+            f"footnote {note.mark} on page {page_number}: no marker {note.mark} in the text, "
+            f"linked to the damaged marker {chosen.printed}"
+        )
+        warnings.append((chosen.start, message))
+    return Footnote(note.mark, note.text, note.url, page_number, chosen.start, chosen.end)
+
+
+def _blank_break(chars: list[str], brk: _Break, body_end: int) -> None:
+    """Blank from the page's last body character to the next page's first one.
+
+    A page ending a sentence ends its paragraph: the gap keeps a blank line. Otherwise the
+    sentence reads on into the next page, so the gap becomes plain spaces.
+    """
+    next_start = brk.page_end
+    while next_start < len(chars) and chars[next_start].isspace():
+        next_start += 1
+    gap = next_start - body_end
+    if gap <= 0:
+        return
+    tail = "".join(chars[max(0, body_end - 3) : body_end]).rstrip(_CLOSING)
+    if tail and tail[-1] in _SENTENCE_FINAL:
+        newlines = sum(1 for c in chars[body_end:next_start] if c == "\n")
+        if newlines >= 2:
+            filler = ["\n" if c == "\n" else " " for c in chars[body_end:next_start]]
+        else:
+            filler = list("\n\n"[:gap]) + [" "] * max(0, gap - 2)
+    else:
+        filler = [" "] * gap
+    chars[body_end:next_start] = filler
