@@ -9,18 +9,20 @@ the original, plus the pages and footnotes as values.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from qa.types import Footnote, Page
 
 # The page number closing a page's last line: preceded by a space (or alone on the line).
-_FOOTER_NUMBER = re.compile(r"(?:^|[ \t])(\d+)[ \t]*$")
+# At most six digits, here and below: int() refuses numbers of thousands of digits.
+_FOOTER_NUMBER = re.compile(r"(?:^|[ \t])(\d{1,6})[ \t]*$")
 # A footnote line opens with its number: "۱۲۲ معاون رئیس …", "12. See …".
-_FOOTNOTE_START = re.compile(r"[ \t]*(\d+)[.)\-–]?[ \t]+(?=\S)")
+_FOOTNOTE_START = re.compile(r"[ \t]*(\d{1,6})[.)\-–]?[ \t]+(?=\S)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 # A marker is a number glued to the end of a word or punctuation mark: «ماند»۱۲۲», «مینماید.۱۲۳».
-_GLUED_NUMBER = re.compile(r"(?<=[^\s\d])\d+(?!\w)")
+_GLUED_NUMBER = re.compile(r"(?<=[^\s\d])\d{1,6}(?!\w)")
 # Numbers glued after these are ordinary text: «(۱۹۹۱», "G20", "1394/02", "-5", "#3".
 _NOT_BEFORE_MARKER = frozenset(
     "([{«\"'“‘/\\:-–—+#№$%@_=<>abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -186,11 +188,13 @@ def _page_footnotes(
     Blocks of lines (separated by blank lines) are read bottom-up; a block whose lines open with
     a number is a footnote block when one of its notes has a marker on the page or a URL.
     """
-    page_lines = [
-        (max(s, page.char_start), min(e, brk.bottom))
-        for s, e in lines
-        if s < brk.bottom and e > page.char_start
-    ]
+    first = bisect.bisect_right(lines, (page.char_start, len(text) + 1)) - 1
+    page_lines = []
+    for start, end in lines[max(0, first) :]:
+        if start >= brk.bottom:
+            break
+        if end >= page.char_start:
+            page_lines.append((max(start, page.char_start), min(end, brk.bottom)))
     blocks: list[list[tuple[int, int]]] = [[]]
     for start, end in page_lines:
         if text[start:end].strip():

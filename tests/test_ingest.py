@@ -345,3 +345,11 @@ def test_a_body_paragraph_starting_with_a_number_is_not_a_footnote() -> None:
     assert [p.number for p in layout.pages] == [5, 6, 7]
     assert layout.footnotes == ()
     assert "۱۹۹۱ سال استقلال بود" in layout.text
+
+
+def test_huge_numbers_are_text() -> None:
+    huge = "9" * 5000
+    filler = "جمله‌ای برای پر کردن صفحه. " * 10
+    text = f"{filler}x{huge}\n\n{huge} {filler} {huge}\n\n{filler}"
+    layout = read_layout(text)
+    assert layout.text == text and layout.pages == ()
