@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa import store
-from qa.chunk import chunk_documents
+from qa.chunk import CHUNKER_VERSION, chunk_documents
 from qa.dense import DenseIndex
 from qa.embed import Encoder
 from qa.ingest import corpus_hash, load_corpus
@@ -21,7 +21,7 @@ from qa.text import normalize
 from qa.types import Document, Passage
 
 # Bump when normalize() changes behaviour: the manifest records it and old indexes are refused.
-NORMALIZER_VERSION = "hazm-0.9.3+ascii-digits+joined-zwnj/1"
+NORMALIZER_VERSION = "hazm-0.9.3+ascii-digits+joined-zwnj/2"
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def build_key(corpus_digest: str, encoder: Encoder, chunking: ChunkSettings) -> 
     """A short key for everything that shapes an index: used to cache eval indexes."""
     blob = json.dumps(
         [corpus_digest, encoder.fingerprint, encoder.query_prefix, encoder.passage_prefix,
-         chunking.max_chars, chunking.overlap_sentences, NORMALIZER_VERSION,
+         chunking.max_chars, chunking.overlap_sentences, CHUNKER_VERSION, NORMALIZER_VERSION,
          LexicalIndex.settings_static()],
         sort_keys=True,
     )
@@ -91,7 +91,7 @@ def build_index(
                 "passage_prefix": encoder.passage_prefix,
             },
             "normalizer": NORMALIZER_VERSION,
-            "chunker": {"max_chars": chunking.max_chars,
+            "chunker": {"version": CHUNKER_VERSION, "max_chars": chunking.max_chars,
                         "overlap_sentences": chunking.overlap_sentences},
             "lexical": lexical.settings(),
             "dense": {"kind": dense.kind, "metric": "inner_product"},
