@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from qa import store
+from qa.auth import RequireKey, parse_keys
 from qa.errors import IndexInvalidError, IndexMissingError, InputError, ModelError, QAError
+from qa.limits import RequestLimits
 from qa.search import SearchResult
 from qa.service import SearchService, ServiceState
 from qa.settings import Settings
@@ -119,6 +126,37 @@ def to_response(result: SearchResult, service_state: ServiceState) -> AskRespons
                        generation=result.generation, passages=passages)
 
 
+class ReloadOut(BaseModel):
+    generation: str = Field(description="The generation served after the reload.")
+    changed: bool = Field(description="Whether the reload swapped in another generation.")
+    skipped: list[str] = Field(description="Why newer generations were refused, if any.")
+
+
+# Paths outside the request limits: liveness must answer even when the server is full.
+UNLIMITED_PATHS = frozenset({"/health"})
+# Work that must run to its end once started (it holds its own lock), so it has no timeout.
+UNTIMED_PATHS = frozenset({"/admin/reload"})
+
+
+def current_service(request: Request) -> SearchService:
+    """The app's search service, or the start-up problem (no model) as the error."""
+    service: SearchService | None = request.app.state.service
+    if service is None:
+        raise request.app.state.startup_problem
+    return service
+
+
+Service = Annotated[SearchService, Depends(current_service)]
+
+
+def current_state(service: Service) -> ServiceState:
+    """What is served now, read once: the whole request uses this one generation."""
+    return service.state
+
+
+State = Annotated[ServiceState, Depends(current_state)]
+
+
 def create_app(
     settings: Settings, service_factory: Callable[[Settings], SearchService] | None = None
 ) -> FastAPI:
@@ -126,15 +164,26 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Every sync route and dependency runs on this pool: keep it larger than the request limit.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, settings.max_concurrent_requests + 8)
         factory = service_factory or default_service
+        service: SearchService | None = None
         try:
-            app.state.service = factory(settings)
-            app.state.service.reload()
+            service = await anyio.to_thread.run_sync(factory, settings)
+            _remove_stale_builds(settings)
+            await anyio.to_thread.run_sync(service.reload)
         except QAError as error:
             log.error("%s", error)
-            app.state.service = None
             app.state.startup_problem = error
-        yield
+        app.state.service = service
+        if service is not None:
+            service.start_watching(settings.reload_check_s)
+        try:
+            yield
+        finally:
+            if service is not None:
+                service.close()
 
     app = FastAPI(
         title="Persian QA",
@@ -143,10 +192,29 @@ def create_app(
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
     )
+    app.state.service = None
+    app.state.startup_problem = IndexMissingError("the service is starting")
+    app.add_middleware(
+        RequestLimits,  # type: ignore[arg-type]
+        max_in_flight=settings.max_concurrent_requests,
+        timeout_s=settings.request_timeout_s,
+        retry_after_s=settings.retry_after_s,
+        unlimited_paths=UNLIMITED_PATHS,
+        untimed_paths=UNTIMED_PATHS,
+    )
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,  # type: ignore[arg-type]
+            allow_origins=origins, allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
 
     @app.exception_handler(QAError)
     async def _qa_error(request: Request, error: QAError) -> JSONResponse:
-        return JSONResponse({"detail": str(error)}, status_code=_status_for(error))
+        status = _status_for(error)
+        headers = {"Retry-After": str(settings.retry_after_s)} if status == 503 else None
+        return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -156,17 +224,18 @@ def create_app(
             messages.append(f"{where}: {item.get('msg')}" if where else str(item.get("msg")))
         return JSONResponse({"detail": "; ".join(messages) or "invalid request"}, status_code=422)
 
-    def current_state(request: Request) -> ServiceState:
-        service: SearchService | None = request.app.state.service
-        if service is None:
-            raise request.app.state.startup_problem
-        return service.state
+    admin_keys = parse_keys(settings.admin_keys.get_secret_value())
+    read_keys = parse_keys(settings.api_keys.get_secret_value())
+    read_access = [Depends(RequireKey(read_keys + admin_keys, "/ask"))] if read_keys else []
+    admin_access = [Depends(RequireKey(admin_keys, "/admin"))] if admin_keys else []
 
-    State = Annotated[ServiceState, Depends(current_state)]
     errors: dict[int | str, dict] = {
         422: {"model": ErrorOut, "description": "Bad question, k or retriever"},
-        503: {"model": ErrorOut, "description": "No usable index or model"},
+        503: {"model": ErrorOut, "description": "No usable index or model, or the server is busy"},
+        504: {"model": ErrorOut, "description": "The request took longer than QA_REQUEST_TIMEOUT_S"},
     }
+    if read_keys:
+        errors[401] = {"model": ErrorOut, "description": "Missing or wrong API key"}
 
     def answer(state: ServiceState, question: str, k: int | None, retriever: str | None) -> AskResponse:
         top_k = settings.default_k if k is None else k
@@ -181,12 +250,12 @@ def create_app(
         result = state.searcher.search(question, top_k=top_k, retriever=retriever or settings.retriever)
         return to_response(result, state)
 
-    @app.post("/ask", response_model=AskResponse, responses=errors)
+    @app.post("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_post(body: AskRequest, state: State) -> AskResponse:
         """Ask a question; returns the top-k passages with citations and evidence sentences."""
         return answer(state, body.question, body.k, body.retriever)
 
-    @app.get("/ask", response_model=AskResponse, responses=errors)
+    @app.get("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_get(
         state: State,
         q: Annotated[str, Query(min_length=1, description="The question.", examples=[EXAMPLE_QUESTION])],
@@ -200,7 +269,7 @@ def create_app(
 
     @app.get("/health")
     def health(request: Request) -> dict:
-        """Liveness: the process is up (even without an index)."""
+        """Liveness: the process is up (even without an index). Never needs a key."""
         service: SearchService | None = request.app.state.service
         searcher = service.state.searcher if service else None
         return {
@@ -214,9 +283,34 @@ def create_app(
         """Readiness: 200 when an index is loaded and questions can be answered."""
         if state.searcher is None:
             raise state.problem or IndexMissingError("no index loaded")
-        return {"status": "ready", "generation": state.searcher.generation.name}
+        return {"status": "ready", "generation": state.searcher.generation.name,
+                "skipped": list(state.skipped)}
+
+    admin_errors: dict[int | str, dict] = {503: {"model": ErrorOut, "description": "No usable index"}}
+    if admin_keys:
+        admin_errors[401] = {"model": ErrorOut, "description": "Missing or wrong admin key"}
+
+    @app.post("/admin/reload", response_model=ReloadOut, responses=admin_errors,
+              dependencies=admin_access)
+    def admin_reload(service: Service) -> ReloadOut:
+        """Load the newest good generation now (the server also notices new builds by itself)."""
+        outcome = service.reload()
+        searcher = outcome.state.searcher
+        if searcher is None:  # reload raises before this can happen; kept for the type checker
+            raise outcome.state.problem or IndexMissingError("no index loaded")
+        return ReloadOut(generation=searcher.generation.name, changed=outcome.changed,
+                         skipped=list(outcome.state.skipped))
 
     return app
+
+
+def _remove_stale_builds(settings: Settings) -> None:
+    """Clear what killed builds left behind (their locks died with them); best effort."""
+    try:
+        for leftover in store.remove_stale_builds(settings.index_dir, older_than_s=24 * 3600):
+            log.info("removed %s, left by a build that was killed", leftover)
+    except OSError as error:
+        log.warning("cannot clean %s: %s", settings.index_dir, error)
 
 
 def default_service(settings: Settings) -> SearchService:
@@ -225,6 +319,10 @@ def default_service(settings: Settings) -> SearchService:
     from qa.embed import SentenceTransformerEncoder
     from qa.embed import set_threads as set_torch_threads
 
+    cores = os.cpu_count() or 1
+    if settings.threads > cores:
+        log.warning("QA_THREADS=%d is more than the %d cores: searches will fight for them",
+                    settings.threads, cores)
     set_torch_threads(settings.threads)
     set_faiss_threads(settings.threads)
     encoder = SentenceTransformerEncoder(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,3 +31,10 @@ class Settings(BaseSettings):
     threads: int = Field(1, ge=1, le=64, description="Torch and FAISS threads per search.")
     host: str = Field("127.0.0.1", description="Address `qa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `qa serve` listens on.")
+    api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated keys for /ask (empty: open).")
+    admin_keys: SecretStr = Field(SecretStr(""), description="Comma-separated keys for /admin/* (empty: open); they also open /ask.")
+    cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (empty: CORS off).")
+    request_timeout_s: float = Field(10.0, gt=0, le=600, description="A request still running after this many seconds is answered 504.")
+    max_concurrent_requests: int = Field(32, ge=1, le=1000, description="Requests worked on at once; beyond it a fast 503 with Retry-After.")
+    retry_after_s: int = Field(1, ge=1, le=3600, description="Retry-After sent with 503 when the server is full.")
+    reload_check_s: float = Field(1.0, ge=0, le=3600, description="How often the server checks CURRENT for a new generation (0: only POST /admin/reload).")
