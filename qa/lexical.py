@@ -1,0 +1,402 @@
+"""Persian BM25: the project's analyzer (folded letters, stems, compound parts) over bm25s.
+
+Questions and passages arrive already normalized by `qa.text.normalize` (ZWNJ compounds
+joined, ASCII digits, lower case). The analyzer then
+
+- folds letters that normalization keeps apart but users type interchangeably (آ/ا, ئ/ی, ء);
+- drops question words («چه», «کدام», «چیست», «چه کسی» ...), which passages rarely contain;
+- stems each word by removing plural, comparative, indefinite and clitic suffixes
+  («کتابهایشان» -> «کتاب», «بزرگترین» -> «بزرگ») only when what is left is a word of hazm's
+  lexicon, choosing the most frequent such word («سالهای» -> «سال», not «ساله»);
+- in passages only, adds the parts of compounds («کتابخانه» -> «کتابخانه کتاب خانه»), so a
+  question that writes them apart («کتاب خانه», as users without a ZWNJ key do) still matches.
+
+Each choice was measured on PQuAD train questions: see eval/lexical_ablation.py.
+The index is bm25s's own folder of .npy arrays plus JSON, with our params file beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from qa.errors import IndexInvalidError, IndexMissingError, InputError
+
+ANALYZER_NAME = "qa-persian"
+ANALYZER_VERSION = 1
+FORMAT_VERSION = 1
+PARAMS_FILE = "lexical.json"
+
+# BM25 parameters tuned on PQuAD train questions (k1 0.4-0.8 and b 0.75-0.9 are all within
+# 0.001 MRR@10 of each other; the library default k1=1.5, b=0.75 is 0.006 worse).
+DEFAULT_K1 = 0.6
+DEFAULT_B = 0.9
+DEFAULT_METHOD = "lucene"
+METHODS = ("lucene", "robertson", "atire")
+
+# hazm strips the madda of a decomposed آ (ا + U+0653) but keeps a composed one, and keeps ئ
+# while turning a hamza written above ی into ی: fold both ways of writing to one letter.
+_FOLD = str.maketrans({"آ": "ا", "ئ": "ی", "ء": None, "\u200c": None})
+# Words that ask rather than tell: frequent in questions, rare in passages, so BM25 would give
+# them a high weight for nothing. hazm's general stopword list hurt (it holds content words such
+# as «بزرگ», «اثر», «راه»): -0.010 MRR@10 on PQuAD train.
+QUESTION_WORDS = frozenset(
+    {
+        "چه", "چیست", "چی", "چیه", "کدام", "کدامیک", "کدامین", "کی", "کجا", "کجاست", "چرا",
+        "چگونه", "چطور", "چند", "چندم", "چقدر", "ایا", "کسی", "کسانی", "چیزی", "چیزهایی",
+    }
+)  # fmt: skip
+# Suffixes in the order Persian stacks them: (adjectival ی +) comparative, plural, indefinite
+# or ezafe ی, then a possessive or copula clitic. ZWNJ is gone, so «کتاب‌هایشان» is one string.
+_SUFFIXES = re.compile(
+    "(?:ی?(?:ترین|تر))?(?:ها|یان|گان|ان|ات|ین)?(?:یی|ای|ی)?"
+    "(?:مان|تان|شان|است|اند|ایم|اید|اش|ام|ات|یم|یت|یش|م|ت|ش)?"
+)
+_SUFFIX_LAST_LETTERS = frozenset("انتیرمشد")
+_WORD = re.compile(r"\w+")
+# hazm's lexicon is not normalized: this does what `normalize` does to a single clean word
+# (checked: the same result for all but 4 of its 35,717 entries), without its 3 s cost.
+_LEXICON_LETTERS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و", "ة": "ه", "ۀ": "ه", "ي": "ی", "ك": "ک"}
+)
+_MIN_STEM = 3  # shorter stems only before «ها» («سرها» -> «سر»); «رزین» must not become «رز»
+_MIN_PART = 3  # parts of compounds found by splitting unknown words
+_CACHE_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """hazm's word list, folded as passages are: word -> frequency, compound -> its parts."""
+
+    frequency: dict[str, int]
+    compounds: dict[str, tuple[str, ...]]
+    digest: str
+
+
+def _fold_lexicon_word(word: str) -> str:
+    marks_dropped = "".join(c for c in word.strip() if unicodedata.category(c) != "Mn")
+    return marks_dropped.translate(_LEXICON_LETTERS).translate(_FOLD).lower()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    from hazm.utils import words_list  # hazm is imported once, when the first word is stemmed
+
+    frequency: dict[str, int] = {}
+    compounds: dict[str, tuple[str, ...]] = {}
+    for word, count, _tags in words_list():
+        folded = _fold_lexicon_word(word)
+        frequency[folded] = max(count, frequency.get(folded, 0))
+        if "\u200c" in word:
+            compounds.setdefault(folded, tuple(_fold_lexicon_word(p) for p in word.split("\u200c")))
+    blob = json.dumps([sorted(frequency.items()), sorted(compounds.items())], ensure_ascii=False)
+    return _Lexicon(frequency, compounds, hashlib.sha256(blob.encode()).hexdigest()[:16])
+
+
+class _Analyzer:
+    """Word -> tokens, with per-word caches: a corpus has far fewer distinct words than words."""
+
+    def __init__(self) -> None:
+        self._query_cache: dict[str, tuple[str, ...]] = {}
+        self._passage_cache: dict[str, tuple[str, ...]] = {}
+
+    def query_tokens(self, word: str) -> tuple[str, ...]:
+        tokens = self._query_cache.get(word)
+        if tokens is None:
+            folded = word.translate(_FOLD)
+            tokens = () if folded in QUESTION_WORDS or not folded else (self.stem(folded),)
+            if len(self._query_cache) > _CACHE_LIMIT:
+                self._query_cache.clear()
+            self._query_cache[word] = tokens
+        return tokens
+
+    def passage_tokens(self, word: str) -> tuple[str, ...]:
+        tokens = self._passage_cache.get(word)
+        if tokens is None:
+            tokens = self.query_tokens(word)
+            if tokens:
+                tokens += tuple(p for p in self.compound_parts(tokens[0]) if p != tokens[0])
+            if len(self._passage_cache) > _CACHE_LIMIT:
+                self._passage_cache.clear()
+            self._passage_cache[word] = tokens
+        return tokens
+
+    def stem(self, word: str) -> str:
+        """The most frequent lexicon word left after removing a suffix chain; else the word."""
+        frequency = _lexicon().frequency
+        if word in frequency or word[-1] not in _SUFFIX_LAST_LETTERS or not word.isalpha():
+            return word
+        best, best_key = word, (-1, 0)
+        for cut in range(2, len(word)):
+            suffix = word[cut:]
+            if not _SUFFIXES.fullmatch(suffix):
+                continue
+            stem = word[:cut]
+            for candidate in (stem, stem + "ه") if suffix.startswith("گان") else (stem,):
+                if candidate not in frequency:
+                    continue
+                if len(candidate) < _MIN_STEM and not suffix.startswith("ها"):
+                    continue
+                key = (frequency[candidate], len(candidate))
+                if key > best_key:
+                    best, best_key = candidate, key
+        return best
+
+    def compound_parts(self, stem: str) -> tuple[str, ...]:
+        """Parts of a compound: from hazm's lexicon (written with ZWNJ there) or by splitting
+        an unknown word into two known ones."""
+        lexicon = _lexicon()
+        parts = lexicon.compounds.get(stem)
+        if parts is not None:
+            return tuple(self.stem(p) for p in parts if len(p) >= 2 and p not in QUESTION_WORDS)
+        if stem in lexicon.frequency or len(stem) < 2 * _MIN_PART or not stem.isalpha():
+            return ()
+        best: tuple[int, str, str] | None = None
+        for cut in range(_MIN_PART, len(stem) - _MIN_PART + 1):
+            head, tail = stem[:cut], self.stem(stem[cut:])
+            if head in lexicon.frequency and tail in lexicon.frequency:
+                score = min(lexicon.frequency[head], lexicon.frequency[tail])
+                if best is None or score > best[0]:
+                    best = (score, head, tail)
+        return best[1:] if best else ()
+
+
+_ANALYZER = _Analyzer()
+
+
+def analyze(normalized_text: str) -> list[str]:
+    """Tokens of a question (or of any text compared word by word): folded, stemmed words
+    without question words. `normalized_text` comes from `qa.text.normalize`."""
+    words = _WORD.findall(normalized_text)
+    return [token for word in words for token in _ANALYZER.query_tokens(word)]
+
+
+def analyze_passage(normalized_text: str) -> list[str]:
+    """Tokens of a passage for the index: `analyze` plus the parts of compound words."""
+    words = _WORD.findall(normalized_text)
+    return [token for word in words for token in _ANALYZER.passage_tokens(word)]
+
+
+def analyzer_settings() -> dict:
+    """What shapes the tokens of a question; an index built otherwise must be refused."""
+    return {
+        "analyzer": ANALYZER_NAME,
+        "analyzer_version": ANALYZER_VERSION,
+        "lexicon": _lexicon().digest,
+        "question_words": sorted(QUESTION_WORDS),
+    }
+
+
+def _empty() -> tuple[np.ndarray, np.ndarray]:
+    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+
+
+class LexicalIndex:
+    """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
+
+    def __init__(self, bm25, *, k1: float, b: float, method: str) -> None:
+        self._bm25 = bm25
+        self._vocab: dict[str, int] = bm25.vocab_dict
+        self._data = bm25.scores["data"]
+        self._indices = bm25.scores["indices"]
+        self._indptr = bm25.scores["indptr"]
+        self.size = int(bm25.scores["num_docs"])
+        self.k1, self.b, self.method = k1, b, method
+
+    @classmethod
+    def build(
+        cls,
+        texts: Sequence[str],
+        *,
+        show_progress: bool = False,
+        k1: float = DEFAULT_K1,
+        b: float = DEFAULT_B,
+        method: str = DEFAULT_METHOD,
+    ) -> LexicalIndex:
+        """Index already-normalized `texts`. Scores are bm25s's own formulas; the sparse matrix
+        is built here with numpy because bm25s keeps every document as a list of Python ints,
+        which does not fit in memory for a million passages."""
+        import bm25s
+        from bm25s.scoring import _select_idf_scorer, _select_tfc_scorer
+        from tqdm.auto import tqdm
+
+        if method not in METHODS:
+            raise InputError(f"unknown BM25 method {method!r}: use one of {', '.join(METHODS)}")
+        vocab: dict[str, int] = {}
+        ids_of_word: dict[str, tuple[int, ...]] = {}  # this build's own cache, word -> term ids
+        tokens = array("i")
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for row, text in enumerate(tqdm(texts, desc="lexical index", disable=not show_progress)):
+            start = len(tokens)
+            for word in _WORD.findall(text):
+                ids = ids_of_word.get(word)
+                if ids is None:
+                    passage_tokens = _ANALYZER.passage_tokens(word)
+                    ids = tuple(vocab.setdefault(t, len(vocab)) for t in passage_tokens)
+                    ids_of_word[word] = ids
+                tokens.extend(ids)
+            lengths[row] = len(tokens) - start
+        del ids_of_word
+        n_docs, n_terms = len(texts), len(vocab)
+        # One key per token, term-major: sorted, equal keys are one (term, passage) entry of the
+        # CSC matrix, in order, and their run length is the term frequency.
+        keys = np.frombuffer(tokens, dtype=np.int32).astype(np.int64) * max(n_docs, 1)
+        del tokens
+        keys += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        keys.sort()
+        starts = np.flatnonzero(np.diff(keys, prepend=-1))
+        term_freq = np.diff(starts, append=len(keys))
+        keys = keys[starts]
+        terms, rows = keys // max(n_docs, 1), keys % max(n_docs, 1)
+        del keys, starts
+        doc_freq = np.bincount(terms, minlength=n_terms)
+        idf_of = _select_idf_scorer(method)
+        distinct_df = np.unique(doc_freq)
+        idf_by_df = np.array([idf_of(int(df), N=n_docs) for df in distinct_df], dtype=np.float64)
+        idf = idf_by_df[np.searchsorted(distinct_df, doc_freq)]
+        tfc = _select_tfc_scorer(method)(
+            tf_array=term_freq.astype(np.float64),
+            l_d=lengths[rows],
+            l_avg=float(lengths.mean()) if n_docs else 1.0,
+            k1=k1,
+            b=b,
+        )
+        indptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(doc_freq, out=indptr[1:])
+        bm25 = bm25s.BM25(k1=k1, b=b, method=method)
+        bm25.scores = {
+            "data": (idf[terms] * tfc).astype(np.float32),
+            "indices": rows.astype(np.int32),
+            "indptr": indptr,
+            "num_docs": n_docs,
+        }
+        bm25.vocab_dict = vocab
+        bm25.nonoccurrence_array = None
+        return cls(bm25, k1=k1, b=b, method=method)
+
+    def search(self, normalized_query: str, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and scores of the best `top_k` passages, best first; only passages sharing a
+        token with the query. A query of question words only gives empty arrays."""
+        if top_k < 1:
+            raise InputError(f"top_k must be at least 1, not {top_k}")
+        found = [self._vocab[t] for t in analyze(normalized_query) if t in self._vocab]
+        if not found:
+            return _empty()
+        scores = np.zeros(self.size, dtype=np.float32)
+        terms, repeats = np.unique(found, return_counts=True)
+        for term, repeat in zip(terms.tolist(), repeats.tolist(), strict=True):
+            start, end = self._indptr[term], self._indptr[term + 1]
+            # A term lists each passage once, so plain fancy-index addition is exact here
+            # (and much faster than np.add.at, which bm25s's numpy backend uses).
+            scores[self._indices[start:end]] += np.float32(repeat) * self._data[start:end]
+        rows = np.flatnonzero(scores > 0)
+        if len(rows) > top_k:
+            rows = rows[np.argpartition(-scores[rows], top_k - 1)[:top_k]]
+        order = np.lexsort((rows, -scores[rows]))  # ties broken by row, for stable results
+        return rows[order].astype(np.int64), scores[rows[order]]
+
+    def search_many(
+        self, normalized_queries: Sequence[str], top_k: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """`search` for each query, in order."""
+        return [self.search(query, top_k) for query in normalized_queries]
+
+    @staticmethod
+    def settings_static() -> dict:
+        """What shapes a query's tokens (the analyzer); see `analyzer_settings`."""
+        return analyzer_settings()
+
+    def settings(self) -> dict:
+        """The analyzer and BM25 parameters this index was built with (for the manifest)."""
+        return {**analyzer_settings(), "bm25": {"k1": self.k1, "b": self.b, "method": self.method}}
+
+    def _params(self) -> dict:
+        return {
+            "format": "qa-lexical",
+            "format_version": FORMAT_VERSION,
+            **self.settings(),
+            "num_docs": self.size,
+            "vocab_size": len(self._vocab),
+        }
+
+    def save(self, folder: Path) -> None:
+        """Write bm25s's arrays (.npy) and vocabulary (JSON) plus our params file to `folder`."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(folder, show_progress=False)
+        (folder / PARAMS_FILE).write_text(
+            json.dumps(self._params(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, folder: Path, mmap: bool = True) -> LexicalIndex:
+        """Open an index written by `save`; refuse one from another format or analyzer."""
+        import bm25s
+
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise IndexMissingError(f"no lexical index at {folder}: run `qa index build`")
+        try:
+            params = json.loads((folder / PARAMS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise IndexInvalidError(
+                f"lexical index at {folder} has no readable {PARAMS_FILE} ({error}): "
+                "rebuild with `qa index build`"
+            ) from error
+        if (
+            not isinstance(params, dict)
+            or params.get("format") != "qa-lexical"
+            or params.get("format_version") != FORMAT_VERSION
+        ):
+            raise IndexInvalidError(
+                f"lexical index at {folder} is not format qa-lexical {FORMAT_VERSION}: "
+                "rebuild with `qa index build`"
+            )
+        expected = analyzer_settings()
+        recorded = {key: params.get(key) for key in expected}
+        if recorded != expected:
+            raise IndexInvalidError(
+                f"lexical index at {folder} was built with analyzer {recorded!r}, this version "
+                f"uses {expected!r}: rebuild with `qa index build`"
+            )
+        bm25_params = params.get("bm25") or {}
+        try:
+            bm25 = bm25s.BM25.load(folder, mmap=mmap, show_progress=False)
+            index = cls(
+                bm25, k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"]
+            )
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise IndexInvalidError(
+                f"lexical index at {folder} cannot be read ({type(error).__name__}: {error}): "
+                "rebuild with `qa index build`"
+            ) from error
+        index._check(params, folder)
+        return index
+
+    def _check(self, params: dict, folder: Path) -> None:
+        problems = []
+        if params.get("num_docs") != self.size:
+            problems.append(f"{self.size} passages, params say {params.get('num_docs')}")
+        if (
+            params.get("vocab_size") != len(self._vocab)
+            or len(self._indptr) != len(self._vocab) + 1
+        ):
+            problems.append("vocabulary and term pointers disagree")
+        if len(self._data) != len(self._indices) or int(self._indptr[-1]) != len(self._data):
+            problems.append("score arrays have inconsistent lengths")
+        if (self._bm25.k1, self._bm25.b, self._bm25.method) != (self.k1, self.b, self.method):
+            problems.append("bm25s params disagree with ours")
+        if problems:
+            raise IndexInvalidError(
+                f"lexical index at {folder} is damaged ({'; '.join(problems)}): "
+                "rebuild with `qa index build`"
+            )

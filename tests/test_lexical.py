@@ -1,0 +1,269 @@
+"""Persian BM25: the analyzer's word forms, ranking, save/load, refusal, a brute-force reference."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+
+import bm25s
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.errors import IndexInvalidError, IndexMissingError, InputError
+from qa.lexical import (
+    PARAMS_FILE,
+    LexicalIndex,
+    analyze,
+    analyze_passage,
+    analyzer_settings,
+)
+from qa.text import normalize
+
+PASSAGES = [
+    "کتابخانه ملی ایران در تهران است و میلیون‌ها کتاب دارد.",
+    "رود کارون پرآب‌ترین رود ایران است و از کوه‌های زاگرس سرچشمه می‌گیرد.",
+    "قرآن كتاب مقدس مسلمانان است و ۱۱۴ سوره دارد.",
+    "بازی‌های المپیک تابستانی ۲۰۱۶ در شهر ریو دو ژانیرو برگزار شد.",
+    "بنیتو موسولینی رهبر فاشیست‌های ایتالیا بود.",
+    "رای‌گیری نهایی در کپنهاگ انجام شد و ریو برنده شد.",
+    "دانشجویان دانشگاه تهران در کتابخانه‌های دانشکده‌ها درس می‌خوانند.",
+]
+
+
+def tokens_of(text: str) -> list[str]:
+    return analyze(normalize(text))
+
+
+@pytest.fixture(scope="module")
+def index() -> LexicalIndex:
+    return LexicalIndex.build([normalize(p) for p in PASSAGES])
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "کتاب",
+        "کتاب‌ها",
+        "کتاب ها",
+        "کتابها",
+        "کتاب‌های",
+        "کتاب‌هایی",
+        "کتاب‌هایشان",
+        "کتابی",
+        "كتاب",
+        "کتابش",
+    ],
+)
+def test_plural_and_clitic_forms_meet(form):
+    assert tokens_of(form) == ["کتاب"]
+
+
+@pytest.mark.parametrize(
+    ("forms", "stem"),
+    [
+        (["بزرگ", "بزرگ‌تر", "بزرگتر", "بزرگ‌ترین", "بزرگترین"], "بزرگ"),
+        (["سال", "سال‌ها", "سال‌های", "سالهای"], "سال"),  # «سالهای» is not «ساله» + «ای»
+        (["دانشجو", "دانشجویان"], "دانشجو"),
+        (["نماینده", "نمایندگان"], "نماینده"),
+        (["بازیگر", "بازیگران", "بازیگرانش"], "بازیگر"),
+    ],
+)
+def test_suffixes_are_removed_down_to_a_lexicon_word(forms, stem):
+    assert {tuple(tokens_of(form)) for form in forms} == {(stem,)}
+
+
+@pytest.mark.parametrize("word", ["موسولینی", "ایران", "تهران", "رزین", "2016", "python"])
+def test_words_and_names_are_not_cut_into_other_words(word):
+    assert tokens_of(word) == [normalize(word)]
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        ["کتاب‌خانه‌ها", "کتابخانه‌ها", "کتابخانهها", "کتاب‌خانه ها"],
+        ["بین‌المللی", "بینالمللی"],
+        ["قرآن", "قر\u0627\u0653ن", "قران"],  # composed and decomposed madda, and none
+        ["مسئله", "مسیله"],
+    ],
+)
+def test_orthographic_variants_meet(variants):
+    assert len({tuple(tokens_of(v)) for v in variants}) == 1
+
+
+def test_passages_also_carry_compound_parts():
+    passage = analyze_passage(normalize("کتاب‌خانه‌های بین‌المللی"))
+    assert {"کتابخانه", "کتاب", "خانه", "بینالمللی", "بین", "المللی"} <= set(passage)
+    assert set(tokens_of("کتاب خانه بین المللی")) <= set(passage)
+    assert analyze(normalize("کتابخانه")) == ["کتابخانه"]  # a question keeps the whole word
+
+
+@pytest.mark.parametrize("question", ["چه کسی؟", "کدام؟ چرا؟ چگونه؟", "", "؟!", "آیا"])
+def test_question_words_only_give_no_tokens_and_no_hits(index, question):
+    assert tokens_of(question) == []
+    ids, scores = index.search(normalize(question), 5)
+    assert ids.shape == scores.shape == (0,)
+
+
+def test_unknown_words_give_no_hits(index):
+    ids, scores = index.search(normalize("زیردریایی اتمی"), 5)
+    assert len(ids) == len(scores) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("کتابخانه ملی کجاست؟", 0),
+        ("کتاب خانه ملی ایران در کدام شهر است؟", 0),
+        ("پرآب ترین رود ایران کدام است؟", 1),
+        ("رودهای ایران از کدام کوه سرچشمه میگیرند؟", 1),
+        ("قران چند سوره دارد؟", 2),
+        ("بازی های المپیک 2016 در کدام شهر برگزار شد؟", 3),
+        ("رهبر فاشیستها در ایتالیا که بود؟", 4),
+        ("رای گیری نهایی کجا انجام شد؟", 5),
+        ("دانشجو ها کجا درس میخوانند", 6),
+    ],
+)
+def test_the_right_passage_ranks_first(index, question, expected):
+    ids, scores = index.search(normalize(question), 3)
+    assert ids[0] == expected
+    assert np.all(np.diff(scores) <= 0)
+
+
+def test_results_are_sorted_matching_rows_only(index):
+    ids, scores = index.search(normalize("ایران تهران ریو"), 100)
+    assert 0 < len(ids) < len(PASSAGES)
+    assert ids.dtype == np.int64 and scores.dtype == np.float32
+    assert np.all(scores > 0) and np.all(np.diff(scores) <= 0)
+    assert len(set(ids.tolist())) == len(ids)
+    top2, _ = index.search(normalize("ایران تهران ریو"), 2)
+    assert top2.tolist() == ids[:2].tolist()
+
+
+def test_search_many_matches_search(index):
+    queries = [normalize(q) for q in ["کتاب", "چه؟", "رود کارون"]]
+    for (ids, scores), query in zip(index.search_many(queries, 3), queries, strict=True):
+        one_ids, one_scores = index.search(query, 3)
+        assert ids.tolist() == one_ids.tolist() and scores.tolist() == one_scores.tolist()
+
+
+def test_top_k_must_be_positive(index):
+    with pytest.raises(InputError):
+        index.search("کتاب", 0)
+
+
+def test_an_empty_corpus_builds_and_finds_nothing():
+    empty = LexicalIndex.build([])
+    assert empty.size == 0
+    assert len(empty.search("کتاب", 3)[0]) == 0
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_save_and_load_give_identical_results(index, tmp_path, mmap):
+    index.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical", mmap=mmap)
+    assert loaded.size == index.size and loaded.settings() == index.settings()
+    for question in ["کتاب خانه", "رود ایران", "ریو", "2016 المپیک", "چه کسی"]:
+        a, b = index.search(normalize(question), 5), loaded.search(normalize(question), 5)
+        assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()
+    assert not list((tmp_path / "lexical").glob("*.pkl"))
+
+
+def test_settings_record_the_analyzer(index):
+    recorded = index.settings()
+    assert {k: recorded[k] for k in LexicalIndex.settings_static()} == analyzer_settings()
+    assert recorded["bm25"] == {"k1": index.k1, "b": index.b, "method": index.method}
+    json.dumps(recorded)  # goes into the manifest as is
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda p: p.update(analyzer_version=p["analyzer_version"] + 1),
+        lambda p: p.update(lexicon="0" * 16),
+        lambda p: p.update(question_words=["چه"]),
+        lambda p: p.update(format_version=99),
+        lambda p: p.update(num_docs=p["num_docs"] + 1),
+        lambda p: p.pop("bm25"),
+    ],
+)
+def test_a_tampered_params_file_is_refused(index, tmp_path, tamper):
+    folder = tmp_path / "lexical"
+    index.save(folder)
+    params = json.loads((folder / PARAMS_FILE).read_text(encoding="utf-8"))
+    tamper(params)
+    (folder / PARAMS_FILE).write_text(json.dumps(params), encoding="utf-8")
+    with pytest.raises(IndexInvalidError):
+        LexicalIndex.load(folder)
+
+
+def test_missing_or_broken_files_are_refused(index, tmp_path):
+    with pytest.raises(IndexMissingError):
+        LexicalIndex.load(tmp_path / "nowhere")
+    folder = tmp_path / "lexical"
+    index.save(folder)
+    (folder / PARAMS_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexInvalidError):
+        LexicalIndex.load(folder)
+    index.save(folder)
+    (folder / "indptr.csc.index.npy").unlink()
+    with pytest.raises(IndexInvalidError):
+        LexicalIndex.load(folder)
+
+
+def brute_force_bm25(
+    docs: list[list[str]], query: list[str], k1: float, b: float, method: str
+) -> np.ndarray:
+    """BM25 written out term by term (Kamphuis et al. 2020, as bm25s names the variants)."""
+    n = len(docs)
+    avg_len = sum(map(len, docs)) / n
+    df = Counter(t for doc in docs for t in set(doc))
+    scores = np.zeros(n)
+    for i, doc in enumerate(docs):
+        tf = Counter(doc)
+        for term in query:
+            if tf[term] == 0:
+                continue
+            if method == "lucene":
+                idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
+            elif method == "robertson":
+                idf = math.log(max(1.0, (n - df[term] + 0.5) / (df[term] + 0.5)))
+            else:  # atire
+                idf = math.log(n / df[term])
+            norm = k1 * (1 - b + b * len(doc) / avg_len)
+            gain = tf[term] * (k1 + 1) if method == "atire" else tf[term]
+            scores[i] += idf * gain / (tf[term] + norm)
+    return scores
+
+
+@pytest.mark.parametrize(
+    ("k1", "b", "method"),
+    [(0.6, 0.9, "lucene"), (1.5, 0.75, "lucene"), (1.2, 0.5, "robertson"), (0.9, 1.0, "atire")],
+)
+def test_scores_equal_a_brute_force_reference(k1, b, method):
+    texts = [normalize(p) for p in PASSAGES]
+    index = LexicalIndex.build(texts, k1=k1, b=b, method=method)
+    docs = [analyze_passage(t) for t in texts]
+    library = bm25s.BM25(k1=k1, b=b, method=method)
+    library.index(docs, show_progress=False)
+    for question in ["کتاب ایران", "ایران ایران تهران", "ریو شهر المپیک 2016", "رود کوه"]:
+        query = analyze(normalize(question))
+        expected = brute_force_bm25(docs, query, k1, b, method)
+        ids, scores = index.search(normalize(question), len(texts))
+        full = np.zeros(len(texts))
+        full[ids] = scores
+        np.testing.assert_allclose(full, expected, atol=1e-5)
+        np.testing.assert_allclose(full, library.get_scores(query), atol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="کتابهایشانرودیرانچه‌ ؟ی0123456789آئ", max_size=40))
+def test_analyze_is_total_and_search_sorted(text):
+    normalized = normalize(text)
+    assert analyze(normalized) == analyze(normalized)
+    assert set(analyze(normalized)) <= set(analyze_passage(normalized))
+    index = LexicalIndex.build([normalize(p) for p in PASSAGES[:3]])
+    ids, scores = index.search(normalized, 3)
+    assert len(ids) == len(scores) <= 3 and np.all(np.diff(scores) <= 0)
