@@ -21,7 +21,7 @@ from qa.text import normalize
 from qa.types import Document, Passage
 
 # Bump when normalize() changes behaviour: the manifest records it and old indexes are refused.
-NORMALIZER_VERSION = "hazm-0.9.3+ascii-digits+joined-zwnj/2"
+NORMALIZER_VERSION = "hazm-0.9.3+ascii-digits+joined-zwnj+folded-alef/3"
 
 
 @dataclass(frozen=True)

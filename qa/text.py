@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from functools import lru_cache
 
 ZWNJ = "\u200c"
@@ -17,7 +18,12 @@ ZWNJ = "\u200c"
 _DIGITS = {ord(d): str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")}
 _DIGITS.update({ord(d): str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")})
 # Letter variants hazm leaves alone but users type interchangeably.
-_LETTERS = {ord(a): b for a, b in {"ۀ": "ه", "ة": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"}.items()}
+# «آ» is often typed as «ا» («آستانه»/«استانه»), and hazm keeps a composed «آ» but drops the
+# madda of a decomposed one: fold both to «ا».
+_LETTERS = {
+    ord(a): b
+    for a, b in {"ۀ": "ه", "ة": "ه", "آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"}.items()
+}
 # Invisible characters that split words for no reason a reader could see.
 _INVISIBLE = {ord(c): None for c in "\u200b\u200d\u200e\u200f\u2060\ufeff\u00ad"}
 # hazm's spacing correction pulls numbers apart ("3.5" -> "3 ٫ 5", "12,000" -> "12 , 000").
@@ -45,8 +51,8 @@ def normalize(text: str) -> str:
     """The match form of `text`: hazm-normalized, ASCII digits, no ZWNJ, lower case.
 
     ي/ك become ی/ک, diacritics and kashida go, "کتاب ها", "کتاب‌ها" and "کتابها" all become
-    "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes), and Persian,
-    Arabic and Latin digits are equal. Idempotent.
+    "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes), «آ» is «ا»,
+    and Persian, Arabic and Latin digits are equal. Idempotent.
     """
     result = _normalize_once(text)
     for _ in range(_MAX_PASSES - 1):
@@ -58,7 +64,7 @@ def normalize(text: str) -> str:
 
 
 def _normalize_once(text: str) -> str:
-    text = text.translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
     with _normalizer_lock:
         text = _hazm_normalizer().normalize(text)
     text = text.translate(_DIGITS).translate(_LETTERS)
