@@ -1,7 +1,7 @@
 """The HTTP API: create_app(settings) -> FastAPI. Routes, request/response models, error mapping."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: routes are declared inside create_app with models
+# shaped by the settings, and FastAPI must see those local classes, not their names.
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
@@ -14,7 +14,9 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa import store
 from qa.auth import RequireKey, parse_keys
@@ -47,6 +49,21 @@ class AskRequest(BaseModel):
         if not value.strip():
             raise ValueError("the question is empty")
         return value
+
+
+def ask_request_model(max_k: int, max_question_chars: int) -> type[AskRequest]:
+    """AskRequest with these settings' bounds in its schema, so clients see the limits they meet."""
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "AskRequest",
+        __base__=AskRequest,
+        question=(str, Field(
+            min_length=1, max_length=max_question_chars, pattern=r"\S",
+            description="The question, in Persian.", examples=[EXAMPLE_QUESTION],
+        )),
+        k=(int | None, Field(
+            None, ge=1, le=max_k, description="How many passages (default: QA_DEFAULT_K)."
+        )),
+    )
 
 
 class FootnoteOut(BaseModel):
@@ -85,6 +102,10 @@ class AskResponse(BaseModel):
     question: str
     retriever: str
     generation: str = Field(description="The index generation that answered.")
+    answer_found: bool = Field(
+        description="False when the top passage most likely does not answer (calibrated threshold)."
+    )
+    confidence: float = Field(description="Calibrated probability that the top passage answers.")
     passages: list[PassageOut]
 
 
@@ -123,7 +144,8 @@ def to_response(result: SearchResult, service_state: ServiceState) -> AskRespons
             evidence=[EvidenceOut(**e.__dict__) for e in hit.evidence],
         ))
     return AskResponse(question=result.question, retriever=result.retriever,
-                       generation=result.generation, passages=passages)
+                       generation=result.generation, answer_found=result.answer_found,
+                       confidence=result.confidence, passages=passages)
 
 
 class ReloadOut(BaseModel):
@@ -216,6 +238,20 @@ def create_app(
         headers = {"Retry-After": str(settings.retry_after_s)} if status == 503 else None
         return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            # Starlette's Allow names only the first route on the path; /ask has GET and POST.
+            methods = {
+                method
+                for route in request.app.router.routes
+                if isinstance(route, APIRoute) and route.path_regex.match(request.url.path)
+                for method in route.methods
+            }
+            headers["Allow"] = ", ".join(sorted(methods))
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         messages = []
@@ -230,6 +266,8 @@ def create_app(
     admin_access = [Depends(RequireKey(admin_keys, "/admin"))] if admin_keys else []
 
     errors: dict[int | str, dict] = {
+        400: {"model": ErrorOut, "description": "A body that cannot be parsed (not UTF-8)"},
+        413: {"model": ErrorOut, "description": "A body larger than QA_MAX_BODY_BYTES"},
         422: {"model": ErrorOut, "description": "Bad question, k or retriever"},
         503: {"model": ErrorOut, "description": "No usable index or model, or the server is busy"},
         504: {"model": ErrorOut, "description": "The request took longer than QA_REQUEST_TIMEOUT_S"},
@@ -250,16 +288,21 @@ def create_app(
         result = state.searcher.search(question, top_k=top_k, retriever=retriever or settings.retriever)
         return to_response(result, state)
 
+    Ask = ask_request_model(settings.max_k, settings.max_question_chars)
+
     @app.post("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
-    def ask_post(body: AskRequest, state: State) -> AskResponse:
+    def ask_post(body: Ask, state: State) -> AskResponse:  # type: ignore[valid-type]
         """Ask a question; returns the top-k passages with citations and evidence sentences."""
         return answer(state, body.question, body.k, body.retriever)
 
     @app.get("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_get(
         state: State,
-        q: Annotated[str, Query(min_length=1, description="The question.", examples=[EXAMPLE_QUESTION])],
-        k: Annotated[int | None, Query(description="How many passages.")] = None,
+        q: Annotated[str, Query(
+            min_length=1, max_length=settings.max_question_chars, pattern=r"\S",
+            description="The question.", examples=[EXAMPLE_QUESTION],
+        )],
+        k: Annotated[int | None, Query(ge=1, le=settings.max_k, description="How many passages.")] = None,
         retriever: Annotated[Retriever | None, Query()] = None,
     ) -> AskResponse:
         """The same as POST /ask, for a browser or curl."""

@@ -116,7 +116,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     width = shutil.get_terminal_size((100, 20)).columns
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    print(f"{RLI}{result.question}{PDI}\n")
+    print(f"{RLI}{result.question}{PDI}")
+    verdict = "پاسخ یافت شد" if response.answer_found else "پاسخ روشنی در اسناد یافت نشد"
+    print(f"{RLI}{verdict} (اطمینان {response.confidence:.2f}){PDI}\n")
     for item in response.passages:
         cite = item.citation
         pages = "، ".join(str(p) for p in cite.pages) or "-"

@@ -304,6 +304,18 @@ class LexicalIndex:
         order = np.lexsort((rows, -scores[rows]))  # ties broken by row, for stable results
         return rows[order].astype(np.int64), scores[rows[order]]
 
+    def term_weights(self, normalized_query: str) -> dict[str, float]:
+        """IDF of each query token (Lucene's formula); a token no passage has gets the highest.
+
+        Used to judge how much of a question a passage covers, weighting rare words most.
+        """
+        weights = {}
+        for token in analyze(normalized_query):
+            term = self._vocab.get(token)
+            doc_freq = 0 if term is None else int(self._indptr[term + 1] - self._indptr[term])
+            weights[token] = float(np.log1p((self.size - doc_freq + 0.5) / (doc_freq + 0.5)))
+        return weights
+
     def search_many(
         self, normalized_queries: Sequence[str], top_k: int
     ) -> list[tuple[np.ndarray, np.ndarray]]:

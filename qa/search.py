@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.abstain import Abstention, Signals, coverage, load_abstention
+from qa.build import index_text
 from qa.dense import DenseIndex
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
 from qa.evidence import best_evidence
-from qa.lexical import LexicalIndex, analyze
+from qa.fusion import FusionSettings, Ranking, fuse
+from qa.lexical import LexicalIndex, analyze, analyze_passage
 from qa.metadata import MetadataStore
 from qa.store import Generation
 from qa.text import normalize
@@ -18,8 +21,7 @@ from qa.types import Hit
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
 
-# Reciprocal-rank fusion constant and how deep each ranking is read before fusing.
-RRF_K = 60
+# How deep each ranking is read before fusing.
 FUSION_DEPTH = 100
 
 
@@ -31,6 +33,8 @@ class SearchResult:
     hits: tuple[Hit, ...]
     generation: str
     retriever: str
+    answer_found: bool
+    confidence: float
 
 
 def check_compatible(generation: Generation, encoder: Encoder) -> None:
@@ -54,8 +58,11 @@ def check_compatible(generation: Generation, encoder: Encoder) -> None:
 class Searcher:
     """Answers questions from one verified generation. Safe to share between threads."""
 
-    def __init__(self, generation: Generation, encoder: Encoder, *, mmap: bool = True):
+    def __init__(self, generation: Generation, encoder: Encoder, *, mmap: bool = True,
+                 fusion: FusionSettings = FusionSettings(), abstention: Abstention | None = None):
         check_compatible(generation, encoder)
+        self.fusion = fusion
+        self.abstention = abstention or load_abstention(encoder.fingerprint)
         manifest = generation.manifest
         self.generation = generation
         self.encoder = encoder
@@ -74,6 +81,18 @@ class Searcher:
     def passage_count(self) -> int:
         return self.dense.size
 
+    def rankings(self, normalized: str, query_vector, depth: int, retriever: str) -> tuple[Ranking, Ranking]:  # type: ignore[no-untyped-def]
+        """The dense and lexical rankings (either may be empty when not asked for)."""
+        empty: Ranking = (np.empty(0, np.int64), np.empty(0, np.float32))
+        dense, lexical = empty, empty
+        if retriever in ("hybrid", "dense"):
+            scores, ids = self.dense.search(query_vector[None, :], depth)
+            keep = ids[0] >= 0
+            dense = (ids[0][keep].astype(np.int64), scores[0][keep])
+        if retriever in ("hybrid", "lexical"):
+            lexical = self.lexical.search(normalized, depth)
+        return dense, lexical
+
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
@@ -82,18 +101,29 @@ class Searcher:
         normalized = normalize(question)
         if not normalized:
             raise InputError("the question is empty")
-        depth = max(FUSION_DEPTH, top_k)
         query_vector = self.encoder.encode_queries([normalized])[0]
-        rankings = []
-        if retriever in ("hybrid", "dense"):
-            scores, ids = self.dense.search(query_vector[None, :], depth)
-            keep = ids[0] >= 0
-            rankings.append((ids[0][keep], scores[0][keep]))
-        if retriever in ("hybrid", "lexical"):
-            rankings.append(self.lexical.search(normalized, depth))
-        ids, scores = rankings[0] if len(rankings) == 1 else fuse_reciprocal_rank(rankings)
+        # The dense side is always read: its best cosine is an abstention signal.
+        dense, lexical = self.rankings(normalized, query_vector, max(FUSION_DEPTH, top_k),
+                                       "hybrid" if retriever == "hybrid" else retriever)
+        if retriever == "lexical":
+            dense_top = float(self.dense.search(query_vector[None, :], 1)[0][0][0])
+        else:
+            dense_top = float(dense[1][0]) if len(dense[1]) else 0.0
+        if retriever == "hybrid":
+            ids, scores = fuse(dense, lexical, self.fusion)
+        else:
+            ids, scores = dense if retriever == "dense" else lexical
         ids, scores = ids[:top_k], scores[:top_k]
         passages = self.metadata.passages(ids.tolist())
+
+        signals = Signals(dense_top=dense_top, coverage=0.0)
+        if passages:
+            top = passages[0]
+            top_tokens = set(analyze_passage(self.passage_index_text(top)))
+            signals = Signals(dense_top=dense_top,
+                              coverage=coverage(self.lexical.term_weights(normalized), top_tokens))
+        confidence = self.abstention.probability(signals) if passages else 0.0
+
         question_tokens = set(analyze(normalized))
         hits = []
         for rank, (passage, score) in enumerate(zip(passages, scores, strict=True), start=1):
@@ -106,20 +136,10 @@ class Searcher:
             hits.append(Hit(passage=passage, score=float(score), rank=rank, evidence=evidence))
         return SearchResult(
             question=question, hits=tuple(hits), generation=self.generation.name,
-            retriever=retriever,
+            retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
+            confidence=round(confidence, 4),
         )
 
-
-def fuse_reciprocal_rank(
-    rankings: list[tuple[np.ndarray, np.ndarray]], k: int = RRF_K
-) -> tuple[np.ndarray, np.ndarray]:
-    """Reciprocal-rank fusion: score(d) = sum over rankings of 1 / (k + rank of d)."""
-    fused: dict[int, float] = {}
-    for ids, _ in rankings:
-        for rank, pid in enumerate(ids.tolist(), start=1):
-            fused[pid] = fused.get(pid, 0.0) + 1.0 / (k + rank)
-    order = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-    return (
-        np.array([pid for pid, _ in order], dtype=np.int64),
-        np.array([score for _, score in order], dtype=np.float32),
-    )
+    def passage_index_text(self, passage) -> str:  # type: ignore[no-untyped-def]
+        """The normalized text a passage was indexed with (title, text, cited footnotes)."""
+        return index_text(self.metadata.document(passage.doc_id), passage)

@@ -1,0 +1,75 @@
+"""Abstention: does the best passage answer the question at all? A calibrated yes/no.
+
+Two signals: how close the nearest passage is in meaning (the best dense cosine) and how much
+of the question, weighted by word rarity, the top passage contains. A logistic model over them
+is fitted on PQuAD train by eval/calibrate_abstention.py for the bundled model and stored in
+qa/calibration.json. For any other model the dense signal means something else, so only the
+coverage rule applies.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
+
+# Without a calibration for the model in use: answer when half the question's weight is covered.
+FALLBACK_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the abstention decision looks at, for one question."""
+
+    dense_top: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Abstention:
+    """p(answer found) = sigmoid(intercept + coef . signals); answer when p >= threshold."""
+
+    intercept: float
+    coef_dense: float
+    coef_coverage: float
+    threshold: float
+    calibrated: bool = True
+
+    def probability(self, signals: Signals) -> float:
+        if not self.calibrated:
+            return 1.0 if signals.coverage >= FALLBACK_COVERAGE else 0.0
+        z = self.intercept + self.coef_dense * signals.dense_top + self.coef_coverage * signals.coverage
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def answer_found(self, signals: Signals) -> bool:
+        return self.probability(signals) >= self.threshold
+
+
+UNCALIBRATED = Abstention(0.0, 0.0, 1.0, 0.5, calibrated=False)
+
+
+def coverage(term_weights: dict[str, float], passage_tokens: set[str]) -> float:
+    """Share of the question's word weight (IDF) that the passage contains, in [0, 1]."""
+    total = sum(term_weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for token, w in term_weights.items() if token in passage_tokens) / total
+
+
+def load_abstention(model_fingerprint: str, path: Path = CALIBRATION_FILE) -> Abstention:
+    """The calibration fitted for this model, or the coverage-only rule."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return UNCALIBRATED
+    if data.get("model_fingerprint") != model_fingerprint:
+        return UNCALIBRATED
+    return Abstention(
+        intercept=float(data["intercept"]),
+        coef_dense=float(data["coef_dense"]),
+        coef_coverage=float(data["coef_coverage"]),
+        threshold=float(data["threshold"]),
+    )

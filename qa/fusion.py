@@ -1,0 +1,47 @@
+"""Fusing the lexical and dense rankings into one: weighted reciprocal rank or score blending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+Ranking = tuple[np.ndarray, np.ndarray]  # (row ids, scores), best first
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """How two rankings become one; the defaults were tuned on PQuAD train (eval/tune_fusion.py)."""
+
+    method: str = "blend"  # "blend" (min-max normalized scores) or "rrf" (reciprocal rank)
+    dense_weight: float = 0.5
+    rrf_k: int = 60
+
+
+def _min_max(scores: np.ndarray) -> np.ndarray:
+    if len(scores) == 0:
+        return scores.astype(np.float64)
+    low, high = float(scores.min()), float(scores.max())
+    if high - low < 1e-12:
+        return np.ones(len(scores))
+    return (scores.astype(np.float64) - low) / (high - low)
+
+
+def fuse(dense: Ranking, lexical: Ranking, settings: FusionSettings) -> Ranking:
+    """One ranking from both: ids sorted by fused score (ties by id, so results are stable)."""
+    fused: dict[int, float] = {}
+    weights = (settings.dense_weight, 1.0 - settings.dense_weight)
+    for (ids, scores), weight in zip((dense, lexical), weights, strict=True):
+        if settings.method == "rrf":
+            contributions = weight / (settings.rrf_k + np.arange(1, len(ids) + 1))
+        elif settings.method == "blend":
+            contributions = weight * _min_max(scores)
+        else:
+            raise ValueError(f"unknown fusion method {settings.method!r}")
+        for pid, value in zip(ids.tolist(), contributions.tolist(), strict=True):
+            fused[pid] = fused.get(pid, 0.0) + value
+    order = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+    return (
+        np.array([pid for pid, _ in order], dtype=np.int64),
+        np.array([score for _, score in order], dtype=np.float32),
+    )
