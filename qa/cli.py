@@ -173,9 +173,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _eval_generation(settings, corpus: Path | None, encoder):  # type: ignore[no-untyped-def]
     """The index to evaluate: the default one, or a cached one built for `corpus`."""
     from qa import store
-    from qa.build import build_index, build_key
+    from qa.build import build_index
     from qa.errors import IndexMissingError
-    from qa.ingest import corpus_hash, load_corpus
+    from qa.evaluate import index_for_corpus
 
     if corpus is None:
         try:
@@ -184,15 +184,10 @@ def _eval_generation(settings, corpus: Path | None, encoder):  # type: ignore[no
             print(f"no index at {settings.index_dir}/: building it first", file=sys.stderr)
             return build_index(settings.corpus, settings.index_dir, encoder,
                                chunking=_chunking(settings), on_warning=_warn)
-    documents = load_corpus(corpus, on_warning=_warn)
-    key = build_key(corpus_hash(documents), encoder, _chunking(settings))
-    cached = settings.cache_dir / key
-    try:
-        return store.load_current(cached)[0]
-    except QAError:
-        print(f"building an index for {corpus} in {cached}/", file=sys.stderr)
-        return build_index(corpus, cached, encoder, chunking=_chunking(settings),
-                           keep_generations=1, documents=documents)
+    return index_for_corpus(
+        corpus, settings.cache_dir, encoder, _chunking(settings), on_warning=_warn,
+        on_build=lambda folder: print(f"building an index for {corpus} in {folder}/", file=sys.stderr),
+    )
 
 
 def cmd_model_train(args: argparse.Namespace) -> int:

@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.build import index_text
-from qa.errors import InputError
+from qa import store
+from qa.build import ChunkSettings, build_index, build_key, index_text
+from qa.embed import Encoder
+from qa.errors import InputError, QAError
+from qa.ingest import corpus_hash, load_corpus
 from qa.search import Searcher
 from qa.text import normalize
 
@@ -125,3 +128,28 @@ def is_hit(searcher: Searcher, question: Question, passage) -> bool:  # type: ig
         return passage.doc_id in question.positive_ids
     haystack = index_text(searcher.metadata.document(passage.doc_id), passage, with_title=False)
     return any(normalize(answer) in haystack for answer in question.answers if normalize(answer))
+
+
+def index_for_corpus(
+    corpus: Path,
+    cache_dir: Path,
+    encoder: Encoder,
+    chunking: ChunkSettings,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+    on_build: Callable[[Path], None] | None = None,
+) -> store.Generation:
+    """An index of `corpus` for evaluation: reused from `cache_dir` when nothing changed.
+
+    The cache key covers the corpus contents, the model and every index setting, so a stale
+    index is never reused.
+    """
+    documents = load_corpus(corpus, on_warning=on_warning)
+    cached = cache_dir / build_key(corpus_hash(documents), encoder, chunking)
+    try:
+        return store.load_current(cached)[0]
+    except QAError:
+        if on_build:
+            on_build(cached)
+        return build_index(corpus, cached, encoder, chunking=chunking, keep_generations=1,
+                           documents=documents, show_progress=False)

@@ -16,7 +16,7 @@ from qa.fusion import FusionSettings, Ranking, fuse
 from qa.lexical import LexicalIndex, analyze, analyze_passage
 from qa.metadata import MetadataStore
 from qa.store import Generation
-from qa.text import normalize
+from qa.text import normalize, tokens
 from qa.types import Hit
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
@@ -99,8 +99,8 @@ class Searcher:
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
         normalized = normalize(question)
-        if not normalized:
-            raise InputError("the question is empty")
+        if not tokens(normalized):
+            raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]
         # The dense side is always read: its best cosine is an abstention signal.
         dense, lexical = self.rankings(normalized, query_vector, max(FUSION_DEPTH, top_k),

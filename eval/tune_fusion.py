@@ -1,0 +1,175 @@
+"""Tune hybrid fusion and calibrate abstention on TRAIN data only; print the tables.
+
+    python eval/tune_fusion.py [--write-calibration]
+
+Fusion is chosen on two train-side sets: PQuAD train questions (data/, over the PQuAD corpus)
+and FarsTail val entailment hypotheses -> their premise (a paraphrase proxy: users reword).
+Abstention is fitted on PQuAD train: each question once with its paragraph in the corpus
+(answerable) and once with that paragraph's passages removed (unanswerable).
+Dev and eval questions are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from qa.abstain import CALIBRATION_FILE, coverage  # noqa: E402
+from qa.build import ChunkSettings  # noqa: E402
+from qa.embed import SentenceTransformerEncoder  # noqa: E402
+from qa.evaluate import Question, first_hit_rank, index_for_corpus, load_questions, metrics_from_ranks  # noqa: E402
+from qa.fusion import FusionSettings, fuse  # noqa: E402
+from qa.lexical import analyze_passage  # noqa: E402
+from qa.search import FUSION_DEPTH, Searcher  # noqa: E402
+from qa.text import normalize  # noqa: E402
+
+CACHE = REPO / ".cache" / "qa"
+FARSTAIL_VAL = REPO.parent / "shared" / "data" / "farstail" / "val.tsv"
+
+
+def farstail_val_set(folder: Path) -> tuple[Path, list[Question]]:
+    """FarsTail val as a retrieval task: unique premises are documents, entailments ask for them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    corpus = folder / "farstail_val_corpus.jsonl"
+    questions = []
+    premises: dict[str, str] = {}
+    with FARSTAIL_VAL.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            premise = (row.get("premise") or "").strip()
+            if not premise:
+                continue
+            pid = "ft-" + hashlib.sha1(premise.encode()).hexdigest()[:12]
+            premises[pid] = premise
+            if row.get("label") == "e":
+                questions.append(Question(id=f"ftq-{len(questions)}", question=row["hypothesis"],
+                                          positive_ids=(pid,)))
+    corpus.write_text("".join(json.dumps({"id": pid, "title": "", "text": text}, ensure_ascii=False) + "\n"
+                              for pid, text in premises.items()), encoding="utf-8")
+    return corpus, questions
+
+
+def collect(searcher: Searcher, questions: list[Question]) -> list[dict]:
+    """Both rankings (doc ids per row) for every question, computed once."""
+    normalized = [normalize(q.question) for q in questions]
+    vectors = searcher.encoder.encode_queries(normalized)
+    doc_of = [p.doc_id for p in searcher.metadata.all_passages()]
+    rows = []
+    for question, norm, vector in zip(questions, normalized, vectors, strict=True):
+        dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid")
+        rows.append({"question": question, "normalized": norm, "dense": dense, "lexical": lexical,
+                     "doc_of": doc_of})
+    return rows
+
+
+def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid") -> dict:
+    ranks = []
+    for row in rows:
+        if which == "dense":
+            ids = row["dense"][0]
+        elif which == "lexical":
+            ids = row["lexical"][0]
+        else:
+            ids = fuse(row["dense"], row["lexical"], settings)[0]  # type: ignore[arg-type]
+        positives = set(row["question"].positive_ids)
+        ranks.append(first_hit_rank(row["doc_of"][i] in positives for i in ids[:10].tolist()))
+    return metrics_from_ranks(ranks)
+
+
+def tune(sets: dict[str, list[dict]]) -> FusionSettings:
+    grid = [FusionSettings("blend", w / 20) for w in range(0, 21)]
+    grid += [FusionSettings("rrf", w / 10, k) for w in range(1, 10) for k in (5, 20, 60)]
+    best, best_score = grid[0], -1.0
+    print("| fusion | " + " | ".join(f"{name} MRR@10" for name in sets) + " | mean |")
+    print("|---|" + "---|" * (len(sets) + 1))
+    for which in ("dense", "lexical"):
+        scores = [mrr(rows, None, which)["mrr@10"] for rows in sets.values()]
+        print(f"| {which} only | " + " | ".join(f"{s:.4f}" for s in scores) + f" | {np.mean(scores):.4f} |")
+    for settings in grid:
+        scores = [mrr(rows, settings)["mrr@10"] for rows in sets.values()]
+        mean = float(np.mean(scores))
+        print(f"| {settings.method} w={settings.dense_weight:.2f} k={settings.rrf_k} | "
+              + " | ".join(f"{s:.4f}" for s in scores) + f" | {mean:.4f} |")
+        if mean > best_score + 1e-9:
+            best, best_score = settings, mean
+    print(f"\nbest: {best} (mean MRR@10 {best_score:.4f})")
+    return best
+
+
+def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Signals for each question with its paragraph present (label 1) and removed (label 0)."""
+    passages = searcher.metadata.all_passages()
+    features, labels = [], []
+    for row in rows:
+        positives = set(row["question"].positive_ids)
+        weights = searcher.lexical.term_weights(row["normalized"])
+        for label in (1, 0):
+            dense_ids, dense_scores = row["dense"]
+            lexical_ids, lexical_scores = row["lexical"]
+            if label == 0:
+                keep_d = np.array([row["doc_of"][i] not in positives for i in dense_ids.tolist()], bool)
+                keep_l = np.array([row["doc_of"][i] not in positives for i in lexical_ids.tolist()], bool)
+                dense_ids, dense_scores = dense_ids[keep_d], dense_scores[keep_d]
+                lexical_ids, lexical_scores = lexical_ids[keep_l], lexical_scores[keep_l]
+            ids, _ = fuse((dense_ids, dense_scores), (lexical_ids, lexical_scores), settings)
+            if label == 1 and (not len(ids) or row["doc_of"][ids[0]] not in positives):
+                continue  # retrieval missed: not an example of "the answer is here"
+            top = passages[int(ids[0])] if len(ids) else None
+            cover = coverage(weights, set(analyze_passage(searcher.passage_index_text(top)))) if top else 0.0
+            features.append([float(dense_scores[0]) if len(dense_scores) else 0.0, cover])
+            labels.append(label)
+    return np.array(features), np.array(labels)
+
+
+def calibrate(features: np.ndarray, labels: np.ndarray) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=1.0).fit(features, labels)
+    probabilities = model.predict_proba(features)[:, 1]
+    best_threshold, best_accuracy = 0.5, 0.0
+    for threshold in np.linspace(0.05, 0.95, 91):
+        accuracy = float(((probabilities >= threshold) == labels).mean())
+        if accuracy > best_accuracy:
+            best_threshold, best_accuracy = float(threshold), accuracy
+    predicted = probabilities >= best_threshold
+    no_answer_precision = float((~predicted & (labels == 0)).sum() / max(1, (~predicted).sum()))
+    no_answer_recall = float((~predicted & (labels == 0)).sum() / max(1, (labels == 0).sum()))
+    print(f"abstention on train: accuracy {best_accuracy:.4f}, 'no answer' precision "
+          f"{no_answer_precision:.4f} recall {no_answer_recall:.4f} at threshold {best_threshold:.2f}")
+    return {"intercept": float(model.intercept_[0]), "coef_dense": float(model.coef_[0][0]),
+            "coef_coverage": float(model.coef_[0][1]), "threshold": round(best_threshold, 4),
+            "train_accuracy": round(best_accuracy, 4)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="bundled")
+    parser.add_argument("--write-calibration", action="store_true")
+    args = parser.parse_args()
+    encoder = SentenceTransformerEncoder(args.model)
+    chunking = ChunkSettings()
+    pquad = Searcher(index_for_corpus(REPO / "eval" / "pquad_corpus.jsonl", CACHE, encoder, chunking), encoder)
+    ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
+    farstail = Searcher(index_for_corpus(ft_corpus, CACHE, encoder, chunking), encoder)
+    train_questions = load_questions(REPO / "data" / "pquad_train_questions.jsonl")
+    sets = {"pquad-train": collect(pquad, train_questions), "farstail-val": collect(farstail, ft_questions)}
+    best = tune(sets)
+    features, labels = abstention_samples(pquad, sets["pquad-train"], best)
+    calibration = calibrate(features, labels)
+    if args.write_calibration:
+        calibration.update({"model_fingerprint": encoder.fingerprint, "fusion": best.__dict__,
+                            "fitted_on": "PQuAD train (data/pquad_train_questions.jsonl), eval/tune_fusion.py"})
+        CALIBRATION_FILE.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {CALIBRATION_FILE}")
+
+
+if __name__ == "__main__":
+    main()

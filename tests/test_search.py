@@ -1,0 +1,73 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import store
+from qa.errors import IndexInvalidError, InputError
+from qa.fusion import FusionSettings, fuse
+from qa.search import Searcher
+
+# The same question written the ways users write it: Arabic ي/ك, no ZWNJ, a space instead of
+# ZWNJ, Latin or Arabic-Indic digits, diacritics, kashida.
+VARIANTS = [
+    ["تخت جمشید در چه سالی در فهرست میراث جهانی ثبت شد؟",
+     "تخت جمشيد در چه سالي در فهرست ميراث جهاني ثبت شد؟",
+     "تَخت جَمشید در چه سالی در فِهرست میراث جهانی ثبت شد؟",
+     "تخت جمشـــید در چه سالی در فهرست میراث جهانی ثبت شد؟"],
+    ["جمعیت تهران در سال ۱۳۹۵", "جمعیت تهران در سال 1395", "جمعيت تهران در سال ١٣٩٥"],
+    ["زاینده‌رود از کجا می‌گذرد؟", "زاینده رود از کجا می گذرد؟", "زایندهرود از کجا میگذرد؟"],
+]
+
+
+@pytest.fixture
+def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
+    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
+
+
+@pytest.mark.parametrize("retriever", ["hybrid", "dense", "lexical"])
+def test_scores_never_increase_down_the_ranking(searcher: Searcher, retriever: str) -> None:
+    result = searcher.search("حافظ و سعدی در شیراز", top_k=5, retriever=retriever)
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+    assert [hit.rank for hit in result.hits] == list(range(1, len(result.hits) + 1))
+    assert result.hits[0].passage.doc_id == "shiraz"
+
+
+@pytest.mark.parametrize("variants", VARIANTS)
+def test_orthographic_variants_give_the_same_ranking(searcher: Searcher, variants: list[str]) -> None:
+    rankings = [[h.passage.id for h in searcher.search(v, top_k=3).hits] for v in variants]
+    assert all(r == rankings[0] for r in rankings)
+
+
+def test_evidence_points_into_the_document(searcher: Searcher) -> None:
+    hit = searcher.search("آرامگاه حافظ", top_k=1).hits[0]
+    evidence = hit.evidence[0]
+    document = searcher.metadata.document(hit.passage.doc_id)
+    assert "حافظ" in evidence.text
+    assert document.text[evidence.char_start:evidence.char_end] == evidence.text
+    assert hit.passage.char_start <= evidence.char_start < evidence.char_end <= hit.passage.char_end
+
+
+def test_bad_questions_and_retrievers(searcher: Searcher) -> None:
+    with pytest.raises(InputError):
+        searcher.search("  ؟ ", top_k=3)
+    with pytest.raises(InputError):
+        searcher.search("حافظ", retriever="magic")
+
+
+def test_index_of_another_model_is_refused(tiny_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    fake_encoder.fingerprint = "fake:2"
+    with pytest.raises(IndexInvalidError, match="rebuild"):
+        Searcher(store.load_current(tiny_index)[0], fake_encoder)
+
+
+@pytest.mark.parametrize("method", ["blend", "rrf"])
+def test_fusion_keeps_every_candidate_once_and_orders_by_score(method: str) -> None:
+    dense = (np.array([3, 1, 2]), np.array([0.9, 0.5, 0.1], np.float32))
+    lexical = (np.array([2, 4]), np.array([12.0, 3.0], np.float32))
+    ids, scores = fuse(dense, lexical, FusionSettings(method, 0.5))
+    assert sorted(ids.tolist()) == [1, 2, 3, 4]
+    assert list(scores) == sorted(scores, reverse=True)
+    only_dense = fuse(dense, lexical, FusionSettings(method, 1.0))[0]
+    assert only_dense.tolist()[:3] == [3, 1, 2]
