@@ -43,6 +43,14 @@ class AskRequest(BaseModel):
     k: int | None = Field(None, description="How many passages (default: QA_DEFAULT_K).")
     retriever: Retriever | None = Field(None, description="hybrid (default), dense or lexical.")
 
+    @field_validator("k", mode="before")
+    @classmethod
+    def _integral_float(cls, value: object) -> object:
+        # JSON has one number type: 3.0 is an integer to JSON Schema, so accept it as 3.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
     @field_validator("question")
     @classmethod
     def _not_blank(cls, value: str) -> str:

@@ -128,7 +128,10 @@ class SearchService:
                 return open_searcher(generation, self.encoder)
 
             try:
-                searcher, problems = store.open_first_good(self.index_dir, open_generation)
+                trusted = frozenset({current.generation.name} if current else ())
+                searcher, problems = store.open_first_good(
+                    self.index_dir, open_generation, trusted=trusted
+                )
             except QAError as error:
                 if current is None:
                     self.state = ServiceState(searcher=None, problem=error)

@@ -326,13 +326,18 @@ def verify(path: Path, *, checksums: bool = True) -> Generation:
 
 
 def open_first_good(
-    index_dir: Path, open_generation: Callable[[Generation], T], *, checksums: bool = True
+    index_dir: Path,
+    open_generation: Callable[[Generation], T],
+    *,
+    checksums: bool = True,
+    trusted: frozenset[str] = frozenset(),
 ) -> tuple[T, list[str]]:
     """Verify and open generations, CURRENT first then newest first, until one opens.
 
     `open_generation` may refuse a verified generation by raising IndexInvalidError (a model or
-    settings mismatch, counts that disagree). Returns what it opened and the problems met on the
-    way (bad generations skipped).
+    settings mismatch, counts that disagree). `trusted` generations (already verified and open)
+    skip the checksums but not the rest. Returns what it opened and the problems met on the way
+    (bad generations skipped).
     """
     candidates = list_generations(index_dir)
     if not candidates:
@@ -345,7 +350,8 @@ def open_first_good(
     problems: list[str] = []
     for candidate in candidates:
         try:
-            return open_generation(verify(candidate, checksums=checksums)), problems
+            verified = verify(candidate, checksums=checksums and candidate.name not in trusted)
+            return open_generation(verified), problems
         except IndexInvalidError as error:
             problems.append(str(error))
     raise IndexInvalidError(
