@@ -272,14 +272,17 @@ def leased_generations(index_dir: Path) -> set[str]:
 
 
 def prune(index_dir: Path, keep: int) -> None:
-    """Keep the current generation, leased ones and the `keep` - 1 newest others; delete the rest.
+    """Delete old generations: keep CURRENT, the `keep` - 1 newest others, and any a server reads.
 
     A generation is first renamed into a temporary folder, then deleted: a prune killed halfway
     leaves a stale temporary folder, never a half-deleted generation that looks published.
     """
-    spared = {current_name(index_dir)} | leased_generations(index_dir)
-    others = [p for p in list_generations(index_dir) if p.name not in spared]
+    current = current_name(index_dir)
+    others = [p for p in list_generations(index_dir) if p.name != current]
+    leased = leased_generations(index_dir)
     for old in others[max(0, keep - 1):]:
+        if old.name in leased:
+            continue
         doomed = index_dir / f"{TMP_PREFIX}pruned-{old.name}"
         try:
             os.replace(old, doomed)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 import random
 import shutil
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -305,4 +307,26 @@ def test_sigkill_builds_at_random_moments_never_lose_the_last_good_generation(
     assert outcomes["published"] and outcomes["not published"]
     build(corpus, index, keep=2)  # a later build clears what the killed ones left behind
     assert not list(index.glob(store.TMP_PREFIX + "*"))
+    service.close()
+
+
+def test_swapped_out_generations_are_released(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    build(corpus, index, keep=2)
+    service = SearchService(index, FakeEncoder())
+    service.reload()
+    fds_before = len(os.listdir("/proc/self/fd"))
+    for _ in range(15):
+        old = weakref.ref(service.state.searcher)  # type: ignore[arg-type]
+        build(corpus, index, keep=2)
+        assert service.reload_if_published()
+        _answer(service)
+        gc.collect()
+        assert old() is None  # nothing keeps a swapped-out generation (its maps, its files) alive
+    service.reload_if_published()  # refreshes the lease: only the served generation is held
+    assert store.leased_generations(index) == {service.state.searcher.generation.name}  # type: ignore[union-attr]
+    assert len(os.listdir("/proc/self/fd")) <= fds_before + 2
+    build(corpus, index, keep=2)  # with the lease down to one, pruning is back to `keep`
+    assert len(store.list_generations(index)) == 2
     service.close()
