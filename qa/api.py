@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import anyio
 import anyio.to_thread
@@ -255,7 +255,7 @@ def create_app(
                 method
                 for route in request.app.router.routes
                 if isinstance(route, APIRoute) and route.path_regex.match(request.url.path)
-                for method in route.methods
+                for method in route.methods or ()
             }
             headers["Allow"] = ", ".join(sorted(methods))
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
@@ -301,7 +301,8 @@ def create_app(
     @app.post("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_post(body: Ask, state: State) -> AskResponse:  # type: ignore[valid-type]
         """Ask a question; returns the top-k passages with citations and evidence sentences."""
-        return answer(state, body.question, body.k, body.retriever)
+        asked = cast(AskRequest, body)
+        return answer(state, asked.question, asked.k, asked.retriever)
 
     @app.get("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_get(
