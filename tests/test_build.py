@@ -1,0 +1,70 @@
+"""The build pipeline: the parallel path gives the same index as the in-process one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import faiss
+import numpy as np
+import pytest
+
+from qa import build
+from qa.build import ChunkSettings, build_index, prepared_batches
+from qa.ingest import load_corpus
+
+PARAGRAPH = (
+    "تهران پایتخت ايران است و جمعیت آن در سال ۱۳۹۵ حدود 8 میلیون نفر بود. "
+    "کوه دماوند در شمال تهران قرار دارد؛ بلندترین کوه ایران است. "
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for number in range(12):
+        paragraphs = "\n\n".join(PARAGRAPH * (1 + (number + k) % 4) + f"بند {k}" for k in range(3))
+        (folder / f"doc{number:02d}.txt").write_text(f"عنوان {number}\n\n{paragraphs}\n", encoding="utf-8")
+    return folder
+
+
+def _rows(index_dir: Path) -> tuple[list, np.ndarray]:
+    generation = sorted((index_dir / "generations").iterdir())[-1]
+    rows = sqlite3.connect(generation / "metadata.sqlite").execute(
+        "SELECT * FROM passages ORDER BY id"
+    ).fetchall()
+    flat = faiss.read_index(str(generation / "vectors.faiss"))
+    return rows, flat.reconstruct_n(0, flat.ntotal)
+
+
+def test_worker_batches_come_back_in_order_with_the_same_passages(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = load_corpus(corpus)
+    inline = list(prepared_batches(documents, ChunkSettings(max_chars=200), workers=1))
+    monkeypatch.setattr(build, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(build, "TASK_CHARS", 500)
+    batches = list(prepared_batches(documents, ChunkSettings(max_chars=200), workers=2))
+    assert len(inline) == 1 and len(batches) > 3
+    assert [t for _, texts in batches for t in texts] == inline[0][1]
+    assert [p.doc_id for ps, _ in batches for p in ps] == [p.doc_id for p in inline[0][0]]
+
+
+def test_parallel_build_equals_in_process_build(
+    tmp_path: Path, corpus: Path, fake_encoder, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    chunking = ChunkSettings(max_chars=200)
+    build_index(corpus, tmp_path / "one", fake_encoder, chunking=chunking, show_progress=False,
+                workers=1)
+    monkeypatch.setattr(build, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(build, "TASK_CHARS", 500)
+    monkeypatch.setattr(build, "EMBED_BATCH", 7)
+    timings: dict[str, float] = {}
+    generation = build_index(corpus, tmp_path / "two", fake_encoder, chunking=chunking,
+                             show_progress=False, workers=2, timings=timings)
+    one, two = _rows(tmp_path / "one"), _rows(tmp_path / "two")
+    assert one[0] == two[0] and len(one[0]) > 20
+    assert np.array_equal(one[1], two[1])
+    assert generation.manifest["dense"] == {"kind": "flat", "metric": "inner_product"}
+    assert {"load", "chunk_normalize_embed", "index_write", "save_publish"} <= set(timings)

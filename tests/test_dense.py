@@ -1,0 +1,84 @@
+"""The FAISS index: exact search, the approximate kinds and their recall, memory-mapped loading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import dense
+from qa.dense import DenseIndex, exact_neighbours, ivf_lists
+from qa.errors import IndexInvalidError
+
+
+def unit_rows(count: int, dimension: int = 32, *, clusters: int = 40, seed: int = 0) -> np.ndarray:
+    """Clustered unit vectors, as sentence embeddings are (topics), not uniform noise."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((clusters, dimension))
+    rows = centres[rng.integers(0, clusters, count)] + 0.6 * rng.standard_normal((count, dimension))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float32)
+
+
+def test_flat_search_is_exact_and_ranked() -> None:
+    vectors = unit_rows(500)
+    index = DenseIndex.build(vectors, "flat")
+    scores, ids = index.search(vectors[:3], 5)
+    assert ids[:, 0].tolist() == [0, 1, 2]
+    assert np.all(np.diff(scores, axis=1) <= 1e-6)
+    assert np.array_equal(ids, exact_neighbours(vectors[:3], vectors, 5))
+    assert index.parameters() == {}
+
+
+def test_auto_is_exact_for_small_corpora_and_an_inverted_file_beyond(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    vectors = unit_rows(3000)
+    assert DenseIndex.build(vectors).kind == "flat"
+    monkeypatch.setattr(dense, "EXACT_SEARCH_MAX_VECTORS", 1000)
+    assert DenseIndex.build(vectors).kind == "ivf-sq8"
+
+
+@pytest.mark.parametrize("kind", ["ivf", "ivf-sq8", "hnsw"])
+def test_approximate_kinds_find_the_exact_neighbours(kind: str) -> None:
+    rows = unit_rows(4100)
+    vectors, queries = rows[:4000], rows[4000:]  # held out: the same topics, other texts
+    index = DenseIndex.build(vectors, kind)
+    assert index.recall_at(queries, exact_neighbours(queries, vectors, 10)) >= 0.95
+
+
+def test_the_probed_lists_are_calibrated_and_recorded() -> None:
+    index = DenseIndex.build(unit_rows(4000), "ivf-sq8")
+    parameters = index.parameters()
+    assert parameters["nlist"] == ivf_lists(4000) == 128
+    assert 1 <= parameters["nprobe"] <= parameters["nlist"]
+
+
+def test_saved_indexes_load_memory_mapped_with_their_settings(tmp_path: Path) -> None:
+    vectors = unit_rows(4000)
+    for kind in ("flat", "ivf-sq8"):
+        built = DenseIndex.build(vectors, kind)
+        built.save(tmp_path / f"{kind}.faiss")
+        loaded = DenseIndex.load(tmp_path / f"{kind}.faiss", kind, mmap=True)
+        assert loaded.parameters() == built.parameters()
+        assert np.array_equal(loaded.search(vectors[:5], 10)[1], built.search(vectors[:5], 10)[1])
+
+
+def test_a_truncated_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "vectors.faiss"
+    DenseIndex.build(unit_rows(100), "flat").save(path)
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(IndexInvalidError, match="cannot read"):
+        DenseIndex.load(path, "flat")
+
+
+def test_top_k_is_capped_at_the_index_size() -> None:
+    index = DenseIndex.build(unit_rows(3), "flat")
+    scores, ids = index.search(unit_rows(1, seed=2), 10)
+    assert ids.shape == (1, 3) and sorted(ids[0].tolist()) == [0, 1, 2]
+
+
+def test_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown dense index kind"):
+        DenseIndex.build(unit_rows(10), "annoy")
