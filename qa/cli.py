@@ -246,6 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--quiet", action="store_true")
     train.set_defaults(handler=cmd_model_train)
+
+    from qa.bench import add_arguments as add_bench_arguments
+    from qa.bench import run_command as run_bench
+
+    bench = commands.add_parser("bench", help="measure build and query speed (BENCHMARKS.md)")
+    add_bench_arguments(bench)
+    bench.set_defaults(handler=run_bench)
     return parser
 
 
