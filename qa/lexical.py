@@ -71,6 +71,11 @@ _LEXICON_LETTERS = str.maketrans(
 _MIN_STEM = 3  # shorter stems only before «ها» («سرها» -> «سر»); «رزین» must not become «رز»
 _MIN_PART = 3  # parts of compounds found by splitting unknown words
 _CACHE_LIMIT = 1_000_000
+# Pruned search gives up (and scores every passage) when its candidates would exceed this
+# share of the corpus: beyond it, looking them up costs more than adding whole lists.
+PRUNING_MAX_SHARE = 8
+# Relative slack on pruning bounds: float32 sums in another order differ by far less.
+_MARGIN = 1e-4
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,20 @@ def _empty() -> tuple[np.ndarray, np.ndarray]:
     return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
 
 
+def _best(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `top_k` best of `rows` (ascending) by score, ties broken by row, best first."""
+    if len(rows) > top_k:
+        cut = len(scores) - top_k
+        kth = np.partition(scores, cut)[cut]
+        above = scores > kth
+        # Of the rows tied at the cut, the lowest ones (rows ascend), as a full sort would keep.
+        tied = np.flatnonzero(scores == kth)[: top_k - int(above.sum())]
+        above[tied] = True
+        rows, scores = rows[above], scores[above]
+    order = np.lexsort((rows, -scores))
+    return rows[order].astype(np.int64), scores[order]
+
+
 class LexicalIndex:
     """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
 
@@ -211,6 +230,7 @@ class LexicalIndex:
         self._indptr = bm25.scores["indptr"]
         self.size = int(bm25.scores["num_docs"])
         self.k1, self.b, self.method = k1, b, method
+        self._bounds: dict[int, tuple[float, float]] = {}
 
     @classmethod
     def build(
@@ -284,37 +304,114 @@ class LexicalIndex:
         return cls(bm25, k1=k1, b=b, method=method)
 
     def search(self, normalized_query: str, top_k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows and scores of the best `top_k` passages, best first; only passages sharing a
-        token with the query. A query of question words only gives empty arrays."""
+        """Rows and scores of the best `top_k` passages, best first (ties by row); only
+        passages sharing a token with the query. A query of question words only gives empty
+        arrays."""
         if top_k < 1:
             raise InputError(f"top_k must be at least 1, not {top_k}")
         found = [self._vocab[t] for t in analyze(normalized_query) if t in self._vocab]
         if not found:
             return _empty()
-        scores = np.zeros(self.size, dtype=np.float32)
         terms, repeats = np.unique(found, return_counts=True)
-        for term, repeat in zip(terms.tolist(), repeats.tolist(), strict=True):
+        pruned = self._search_pruned(terms.tolist(), repeats.tolist(), top_k)
+        if pruned is not None:
+            return pruned
+        return self._search_exhaustive(terms.tolist(), repeats.tolist(), top_k)
+
+    def _search_exhaustive(
+        self, terms: list[int], repeats: list[int], top_k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Score every passage: one pass over each query term's whole posting list."""
+        scores = np.zeros(self.size, dtype=np.float32)
+        for term, repeat in zip(terms, repeats, strict=True):
             start, end = self._indptr[term], self._indptr[term + 1]
             # A term lists each passage once, so plain fancy-index addition is exact here
             # (and much faster than np.add.at, which bm25s's numpy backend uses).
             scores[self._indices[start:end]] += np.float32(repeat) * self._data[start:end]
         rows = np.flatnonzero(scores > 0)
-        if len(rows) > top_k:
-            rows = rows[np.argpartition(-scores[rows], top_k - 1)[:top_k]]
-        order = np.lexsort((rows, -scores[rows]))  # ties broken by row, for stable results
-        return rows[order].astype(np.int64), scores[rows[order]]
+        return _best(rows, scores[rows], top_k)
 
-    def term_weights(self, normalized_query: str) -> dict[str, float]:
-        """IDF of each query token (Lucene's formula); a token no passage has gets the highest.
+    def _search_pruned(
+        self, terms: list[int], repeats: list[int], top_k: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The same answer as `_search_exhaustive`, reading only the rare terms' lists whole.
 
-        Used to judge how much of a question a passage covers, weighting rare words most.
+        MaxScore: take the terms with the largest possible contribution (the rare ones) as
+        "essential" and add up only their lists. A passage with none of them scores at most
+        the sum of the other terms' largest contributions; a candidate scores at least its
+        essential part. Once the k-th best essential part beats that sum, no other passage
+        can enter the top k, and candidates that cannot reach it are dropped; the few left
+        get their exact scores by binary search in the common terms' sorted lists, summed in
+        the exhaustive search's order and precision (the same bits, so the same ranking and
+        ties). Returns None when pruning would not pay: the exhaustive search then answers.
         """
-        weights = {}
-        for token in analyze(normalized_query):
-            term = self._vocab.get(token)
-            doc_freq = 0 if term is None else int(self._indptr[term + 1] - self._indptr[term])
-            weights[token] = float(np.log1p((self.size - doc_freq + 0.5) / (doc_freq + 0.5)))
-        return weights
+        bounds = [self._term_bounds(term) for term in terms]
+        if min(low for _, low in bounds) < 0:
+            return None  # negative contributions (Robertson idf): the bounds do not hold
+        upper = [
+            float(np.float32(repeat) * np.float32(high))
+            for repeat, (high, _) in zip(repeats, bounds, strict=True)
+        ]
+        by_bound = sorted(range(len(terms)), key=lambda i: -upper[i])
+        rest_bound = [sum(upper[i] for i in by_bound[n:]) for n in range(len(terms) + 1)]
+        partial = np.zeros(self.size, dtype=np.float32)
+        budget = self.size // PRUNING_MAX_SHARE
+        found: list[np.ndarray] = []  # candidates, in the order first met
+        count = 0
+        for essential, index in enumerate(by_bound, start=1):
+            rows, data = self._postings(terms[index])
+            budget -= len(rows)
+            if budget < 0:
+                return None
+            new = rows[partial[rows] == 0]  # contributions are positive: 0 means unseen
+            partial[rows] += np.float32(repeats[index]) * data
+            found.append(new)
+            count += len(new)
+            if essential == len(terms):
+                return self._exact_best(terms, repeats, np.sort(np.concatenate(found)), top_k)
+            if count < top_k:
+                continue
+            candidates = np.concatenate(found) if len(found) > 1 else found[0]
+            found = [candidates]
+            essential_scores = partial[candidates]
+            cut = len(candidates) - top_k
+            kth = float(np.partition(essential_scores, cut)[cut]) * (1 - _MARGIN)
+            if rest_bound[essential] * (1 + _MARGIN) >= kth:
+                continue
+            # Candidates that even with every other term at its best stay below the k-th.
+            hopeful = (essential_scores + np.float32(rest_bound[essential])) * (1 + _MARGIN) >= kth
+            return self._exact_best(terms, repeats, np.sort(candidates[hopeful]), top_k)
+        return None
+
+    def _exact_best(
+        self, terms: list[int], repeats: list[int], rows: np.ndarray, top_k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact scores of `rows` (ascending), term by term as `_search_exhaustive` adds them;
+        then the best `top_k` of those that score above zero."""
+        scores = np.zeros(len(rows), dtype=np.float32)
+        for term, repeat in zip(terms, repeats, strict=True):
+            term_rows, data = self._postings(term)
+            at = np.minimum(np.searchsorted(term_rows, rows), len(term_rows) - 1)
+            present = term_rows[at] == rows
+            contribution = np.zeros(len(rows), dtype=np.float32)
+            contribution[present] = np.float32(repeat) * data[at[present]]
+            scores += contribution
+        positive = scores > 0
+        return _best(rows[positive], scores[positive], top_k)
+
+    def _postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        """The rows (ascending) and BM25 contributions of one term."""
+        start, end = self._indptr[term], self._indptr[term + 1]
+        return self._indices[start:end], self._data[start:end]
+
+    def _term_bounds(self, term: int) -> tuple[float, float]:
+        """The largest and smallest contribution of a term (cached: computed once per term)."""
+        bounds = self._bounds.get(term)
+        if bounds is None:
+            data = self._postings(term)[1]
+            bounds = (float(data.max()), float(data.min())) if len(data) else (0.0, 0.0)
+            self._bounds[term] = bounds
+        return bounds
 
     def search_many(
         self, normalized_queries: Sequence[str], top_k: int
