@@ -413,6 +413,18 @@ class LexicalIndex:
             self._bounds[term] = bounds
         return bounds
 
+    def term_weights(self, normalized_query: str) -> dict[str, float]:
+        """IDF of each query token (Lucene's formula); a token no passage has gets the highest.
+
+        Used to judge how much of a question a passage covers, weighting rare words most.
+        """
+        weights = {}
+        for token in analyze(normalized_query):
+            term = self._vocab.get(token)
+            doc_freq = 0 if term is None else int(self._indptr[term + 1] - self._indptr[term])
+            weights[token] = float(np.log1p((self.size - doc_freq + 0.5) / (doc_freq + 0.5)))
+        return weights
+
     def search_many(
         self, normalized_queries: Sequence[str], top_k: int
     ) -> list[tuple[np.ndarray, np.ndarray]]:
