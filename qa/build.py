@@ -174,7 +174,23 @@ def prepare_and_embed(
     if embedded < len(texts) or not vectors:
         vectors.append(encoder.encode_passages(texts[embedded:]))
     bar.close()
-    return _Prepared(passages, texts, np.concatenate(vectors) if len(vectors) > 1 else vectors[0])
+    return _Prepared(passages, texts, _stacked(vectors))
+
+
+def _stacked(chunks: list[np.ndarray]) -> np.ndarray:
+    """One array from row chunks, releasing each chunk once copied: at a million passages of
+    1,024 dimensions, np.concatenate would hold 8 GB at its peak instead of 4."""
+    if len(chunks) == 1:
+        return chunks.pop()
+    rows = sum(len(chunk) for chunk in chunks)
+    stacked = np.empty((rows, chunks[0].shape[1]), dtype=np.float32)
+    start = 0
+    chunks.reverse()
+    while chunks:
+        chunk = chunks.pop()
+        stacked[start:start + len(chunk)] = chunk
+        start += len(chunk)
+    return stacked
 
 
 def build_index(

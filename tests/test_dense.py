@@ -51,7 +51,7 @@ def test_approximate_kinds_find_the_exact_neighbours(kind: str) -> None:
 def test_the_probed_lists_are_calibrated_and_recorded() -> None:
     index = DenseIndex.build(unit_rows(4000), "ivf-sq8")
     parameters = index.parameters()
-    assert parameters["nlist"] == ivf_lists(4000) == 128
+    assert parameters["nlist"] == ivf_lists(4000) == 64
     assert 1 <= parameters["nprobe"] <= parameters["nlist"]
 
 
