@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -22,6 +24,41 @@ def candidate_spans(document: Document, passage: Passage) -> list[tuple[int, int
     return spans
 
 
+class SentenceCache:
+    """Normalized tokens and vectors of recently seen sentences, bounded (least recently used out).
+
+    Normalizing and embedding every sentence of every hit is most of a request's work; popular
+    passages come back again and again, so their sentences are prepared once.
+    """
+
+    def __init__(self, max_entries: int = 20_000):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[frozenset[str], np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(
+        self,
+        texts: Sequence[str],
+        encode: Callable[[Sequence[str]], np.ndarray],
+        analyze: Callable[[str], list[str]],
+    ) -> list[tuple[frozenset[str], np.ndarray]]:
+        with self._lock:
+            found = {t: self._entries[t] for t in texts if t in self._entries}
+            for text in found:
+                self._entries.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            normalized = [normalize(t) for t in missing]
+            vectors = encode(normalized)
+            fresh = {t: (frozenset(analyze(n)), v) for t, n, v in zip(missing, normalized, vectors, strict=True)}
+            found.update(fresh)
+            with self._lock:
+                self._entries.update(fresh)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return [found[t] for t in texts]
+
+
 def best_evidence(
     question_tokens: set[str],
     question_vector: np.ndarray,
@@ -31,19 +68,18 @@ def best_evidence(
     encode: Callable[[Sequence[str]], np.ndarray],
     analyze: Callable[[str], list[str]],
     count: int = 1,
+    cache: SentenceCache,
 ) -> tuple[Evidence, ...]:
     """Score each sentence by meaning (cosine) and shared words; return the best `count`."""
     spans = candidate_spans(document, passage)
     if not spans:
         return ()
     texts = [squeeze_spaces(document.text[s:e]) for s, e in spans]
-    normalized = [normalize(text) for text in texts]
-    cosines = encode(normalized) @ question_vector
+    prepared = cache.get_many(texts, encode, analyze)
     scores = []
-    for cosine, norm in zip(cosines, normalized, strict=True):
-        words = set(analyze(norm))
+    for words, vector in prepared:
         overlap = len(words & question_tokens) / max(1, len(question_tokens))
-        scores.append(0.5 * float(cosine) + 0.5 * overlap)
+        scores.append(0.5 * float(vector @ question_vector) + 0.5 * overlap)
     order = np.argsort(-np.asarray(scores), kind="stable")[:count]
     return tuple(
         Evidence(text=texts[i], char_start=spans[i][0], char_end=spans[i][1], score=round(scores[i], 4))

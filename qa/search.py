@@ -11,7 +11,7 @@ from qa.build import index_text
 from qa.dense import DenseIndex
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
-from qa.evidence import best_evidence
+from qa.evidence import SentenceCache, best_evidence
 from qa.fusion import FusionSettings, Ranking, fuse
 from qa.lexical import LexicalIndex, analyze, analyze_passage
 from qa.metadata import MetadataStore
@@ -62,6 +62,7 @@ class Searcher:
                  fusion: FusionSettings = FusionSettings(), abstention: Abstention | None = None):
         check_compatible(generation, encoder)
         self.fusion = fusion
+        self.sentence_cache = SentenceCache()  # per searcher: vectors belong to this encoder
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         manifest = generation.manifest
         self.generation = generation
@@ -132,6 +133,7 @@ class Searcher:
                 evidence = best_evidence(
                     question_tokens, query_vector, self.metadata.document(passage.doc_id),
                     passage, encode=self.encoder.encode_queries, analyze=analyze,
+                    cache=self.sentence_cache,
                 )
             hits.append(Hit(passage=passage, score=float(score), rank=rank, evidence=evidence))
         return SearchResult(
