@@ -3,8 +3,8 @@
 Two signals: how close the nearest passage is in meaning (the best dense cosine) and how much
 of the question, weighted by word rarity, the top passage contains. A logistic model over them
 is fitted on PQuAD train by eval/calibrate_abstention.py for the bundled model and stored in
-qa/calibration.json. For any other model the dense signal means something else, so only the
-coverage rule applies.
+qa/calibration.json, together with the fusion settings tuned for that model. For any other
+model the dense signal means something else, so only the coverage rule applies.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+
+from qa.fusion import FusionSettings
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 
@@ -59,13 +61,26 @@ def coverage(term_weights: dict[str, float], passage_tokens: set[str]) -> float:
     return sum(w for token, w in term_weights.items() if token in passage_tokens) / total
 
 
-def load_abstention(model_fingerprint: str, path: Path = CALIBRATION_FILE) -> Abstention:
-    """The calibration fitted for this model, or the coverage-only rule."""
+def _calibration(model_fingerprint: str, path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return UNCALIBRATED
-    if data.get("model_fingerprint") != model_fingerprint:
+        return None
+    return data if data.get("model_fingerprint") == model_fingerprint else None
+
+
+def load_fusion(model_fingerprint: str, path: Path = CALIBRATION_FILE) -> FusionSettings:
+    """Fusion tuned for this model, or balanced reciprocal-rank fusion for any other."""
+    data = _calibration(model_fingerprint, path)
+    if data is None or "fusion" not in data:
+        return FusionSettings()
+    return FusionSettings(**data["fusion"])
+
+
+def load_abstention(model_fingerprint: str, path: Path = CALIBRATION_FILE) -> Abstention:
+    """The calibration fitted for this model, or the coverage-only rule."""
+    data = _calibration(model_fingerprint, path)
+    if data is None:
         return UNCALIBRATED
     return Abstention(
         intercept=float(data["intercept"]),

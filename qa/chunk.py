@@ -16,7 +16,7 @@ from qa.text import clause_spans, paragraph_spans, sentence_spans, squeeze_space
 from qa.types import Document, Passage
 
 # Recorded in an index's manifest: a change to how passages are cut must change this.
-CHUNKER_VERSION = "sentences+clauses+paragraph-ends/1"
+CHUNKER_VERSION = "sentences+clauses+paragraph-ends/2"
 # A passage this short may take in the start of the next paragraph rather than stand alone
 # (a heading alone retrieves nothing).
 SHORT_PASSAGE_FRACTION = 4

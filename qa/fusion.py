@@ -11,9 +11,10 @@ Ranking = tuple[np.ndarray, np.ndarray]  # (row ids, scores), best first
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """How two rankings become one; the defaults were tuned on PQuAD train (eval/tune_fusion.py)."""
+    """How two rankings become one. These defaults (balanced reciprocal rank) serve any model;
+    the bundled model's own, tuned on train data, live in qa/calibration.json."""
 
-    method: str = "blend"  # "blend" (min-max normalized scores) or "rrf" (reciprocal rank)
+    method: str = "rrf"  # "rrf" (reciprocal rank) or "blend" (min-max normalized scores)
     dense_weight: float = 0.5
     rrf_k: int = 60
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.abstain import Abstention, Signals, coverage, load_abstention
+from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion
 from qa.build import index_text
 from qa.dense import DenseIndex
 from qa.embed import Encoder
@@ -59,9 +59,9 @@ class Searcher:
     """Answers questions from one verified generation. Safe to share between threads."""
 
     def __init__(self, generation: Generation, encoder: Encoder, *, mmap: bool = True,
-                 fusion: FusionSettings = FusionSettings(), abstention: Abstention | None = None):
+                 fusion: FusionSettings | None = None, abstention: Abstention | None = None):
         check_compatible(generation, encoder)
-        self.fusion = fusion
+        self.fusion = fusion or load_fusion(encoder.fingerprint)
         self.sentence_cache = SentenceCache()  # per searcher: vectors belong to this encoder
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         manifest = generation.manifest

@@ -57,11 +57,16 @@ class Document:
         )
 
     def footnotes_between(self, char_start: int, char_end: int) -> tuple[Footnote, ...]:
-        """Footnotes whose marker lies inside [char_start, char_end)."""
+        """Footnotes whose marker lies inside [char_start, char_end) or right after it.
+
+        A marker follows the sentence it supports («… دعوت مینماید.۱۲۳»), and passage spans
+        end at that sentence's last character, so only blank text may stand between the two.
+        """
         return tuple(
             note
             for note in self.footnotes
-            if note.char_start >= 0 and char_start <= note.char_start < char_end
+            if note.char_start >= char_start
+            and (note.char_start < char_end or not self.text[char_end:note.char_start].strip())
         )
 
 
