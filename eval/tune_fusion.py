@@ -4,7 +4,10 @@
 
 Fusion is chosen on two train-side sets: PQuAD train questions (data/, over the PQuAD corpus)
 and FarsTail val entailment hypotheses -> their premise (a paraphrase proxy: users reword).
-Abstention is fitted on PQuAD train: each question once with its paragraph in the corpus
+The bundled model was trained on every PQuAD train question, so a model trained the same way
+WITHOUT 20% of the train articles (qa.train's held-out split) stands in for it here, and only
+those held-out questions are used: tuning on questions the model saw would overrate it.
+Abstention is fitted on both: each question once with its paragraph in the corpus
 (answerable) and once with that paragraph's passages removed (unanswerable).
 Dev and eval questions are never read here.
 """
@@ -132,11 +135,13 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
 def calibrate(features: np.ndarray, labels: np.ndarray) -> dict:
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0).fit(features, labels)
+    model = LogisticRegression(C=1.0, class_weight="balanced").fit(features, labels)
     probabilities = model.predict_proba(features)[:, 1]
     best_threshold, best_accuracy = 0.5, 0.0
     for threshold in np.linspace(0.05, 0.95, 91):
-        accuracy = float(((probabilities >= threshold) == labels).mean())
+        predicted = probabilities >= threshold
+        # Balanced accuracy: answerable and unanswerable questions count equally.
+        accuracy = float((predicted[labels == 1].mean() + (~predicted[labels == 0]).mean()) / 2)
         if accuracy > best_accuracy:
             best_threshold, best_accuracy = float(threshold), accuracy
     predicted = probabilities >= best_threshold
@@ -151,22 +156,42 @@ def calibrate(features: np.ndarray, labels: np.ndarray) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--model", default="bundled")
+    parser.add_argument("--holdout", type=float, default=0.2,
+                        help="train a stand-in model without this share of PQuAD train (0: use the bundled model)")
     parser.add_argument("--write-calibration", action="store_true")
     args = parser.parse_args()
-    encoder = SentenceTransformerEncoder(args.model)
+    bundled = SentenceTransformerEncoder("bundled")
+    held_ids = None
+    encoder = bundled
+    if args.holdout:
+        from qa.train import train_model
+        from qa.training_eval import holdout_split
+
+        training_ids, held_ids = holdout_split(args.holdout)
+        stand_in = CACHE / f"holdout-model-{args.holdout}"
+        if not (stand_in / "modules.json").exists():
+            train_model(stand_in, paragraph_ids=training_ids, progress=False)
+        encoder = SentenceTransformerEncoder(str(stand_in))
     chunking = ChunkSettings()
     pquad = Searcher(index_for_corpus(REPO / "eval" / "pquad_corpus.jsonl", CACHE, encoder, chunking), encoder)
     ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
     farstail = Searcher(index_for_corpus(ft_corpus, CACHE, encoder, chunking), encoder)
     train_questions = load_questions(REPO / "data" / "pquad_train_questions.jsonl")
+    if held_ids is not None:
+        train_questions = [q for q in train_questions if set(q.positive_ids) <= held_ids]
+    print(f"{len(train_questions)} PQuAD train questions, {len(ft_questions)} FarsTail val pairs")
     sets = {"pquad-train": collect(pquad, train_questions), "farstail-val": collect(farstail, ft_questions)}
     best = tune(sets)
-    features, labels = abstention_samples(pquad, sets["pquad-train"], best)
+    # Both sets: PQuAD questions share the paragraph's words, FarsTail paraphrases share fewer,
+    # as real users' questions do.
+    parts = [abstention_samples(pquad, sets["pquad-train"], best),
+             abstention_samples(farstail, sets["farstail-val"], best)]
+    features = np.concatenate([f for f, _ in parts])
+    labels = np.concatenate([y for _, y in parts])
     calibration = calibrate(features, labels)
     if args.write_calibration:
-        calibration.update({"model_fingerprint": encoder.fingerprint, "fusion": best.__dict__,
-                            "fitted_on": "PQuAD train (data/pquad_train_questions.jsonl), eval/tune_fusion.py"})
+        calibration.update({"model_fingerprint": bundled.fingerprint, "fusion": best.__dict__,
+                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}) + FarsTail val entailments, eval/tune_fusion.py"})
         CALIBRATION_FILE.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION_FILE}")
 

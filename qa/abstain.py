@@ -2,7 +2,7 @@
 
 Two signals: how close the nearest passage is in meaning (the best dense cosine) and how much
 of the question, weighted by word rarity, the top passage contains. A logistic model over them
-is fitted on PQuAD train by eval/calibrate_abstention.py for the bundled model and stored in
+is fitted on PQuAD train and FarsTail val by eval/tune_fusion.py for the bundled model and stored in
 qa/calibration.json, together with the fusion settings tuned for that model. For any other
 model the dense signal means something else, so only the coverage rule applies.
 """

@@ -140,7 +140,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from qa.evaluate import METRIC_KEYS, evaluate, load_questions
+    from qa.evaluate import METRIC_KEYS, abstention_report, evaluate, load_questions
     from qa.search import Searcher
 
     settings = _settings(index_dir=args.index)
@@ -159,6 +159,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"  misses@{args.k}: {len(report.misses)}")
     for miss in report.misses[: args.show_misses]:
         print(f"   - {miss['id']}: {RLI}{miss['question']}{PDI} (rank {miss['rank']})")
+    if args.unanswerable:
+        abstention = abstention_report(
+            searcher, questions, load_questions(args.unanswerable, unanswerable=True),
+            progress=lambda rows: tqdm(rows, desc="abstention", unit="q", disable=args.quiet),
+        )
+        print(f"  'no answer' on {args.unanswerable} ({abstention['unanswerable']}) + the set above: "
+              f"precision {abstention['no_answer_precision']:.4f}, recall {abstention['no_answer_recall']:.4f}")
     if args.json_out:
         args.json_out.parent.mkdir(parents=True, exist_ok=True)
         args.json_out.write_text(json.dumps(report.metrics, indent=2) + "\n", encoding="utf-8")
@@ -234,6 +241,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--k", type=int, default=10, help="misses are questions with no hit in the top k")
     ev.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
     ev.add_argument("--json-out", type=Path, help="write the metrics as JSON")
+    ev.add_argument("--unanswerable", type=Path,
+                    help="JSONL of questions the corpus cannot answer: report 'no answer' precision/recall")
     ev.add_argument("--misses-out", type=Path, help="write every miss as JSONL")
     ev.add_argument("--show-misses", type=int, default=10, help="misses to print")
     ev.add_argument("--quiet", action="store_true")

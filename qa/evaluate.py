@@ -37,8 +37,11 @@ class Report:
     misses: list[dict] = field(default_factory=list)
 
 
-def load_questions(path: Path) -> list[Question]:
-    """Read a JSONL question set; a bad row is an InputError naming file and line."""
+def load_questions(path: Path, *, unanswerable: bool = False) -> list[Question]:
+    """Read a JSONL question set; a bad row is an InputError naming file and line.
+
+    With `unanswerable`, rows need no answers: they are questions the corpus cannot answer.
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as error:
@@ -59,7 +62,7 @@ def load_questions(path: Path) -> list[Question]:
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise InputError(f"{path}:{number}: bad question row ({error})") from error
-        if not question.answers and not question.positive_ids:
+        if not unanswerable and not question.answers and not question.positive_ids:
             raise InputError(f"{path}:{number}: row has neither answers nor positive_ids")
         questions.append(question)
     if not questions:
@@ -120,6 +123,32 @@ def evaluate(
                 "top_doc_id": top.doc_id if top else None,
             })
     return Report(metrics=metrics_from_ranks(ranks), misses=misses)
+
+
+def abstention_report(
+    searcher: Searcher,
+    answerable: list[Question],
+    unanswerable: list[Question],
+    *,
+    progress: Callable[[Iterable[Question]], Iterable[Question]] = iter,
+) -> dict[str, float]:
+    """Precision and recall of "no answer": on unanswerable questions it should be said, on
+    answerable ones it should not."""
+    said_on_unanswerable = sum(
+        not searcher.search(q.question, top_k=1, with_evidence=False).answer_found
+        for q in progress(unanswerable)
+    )
+    said_on_answerable = sum(
+        not searcher.search(q.question, top_k=1, with_evidence=False).answer_found
+        for q in progress(answerable)
+    )
+    said = said_on_unanswerable + said_on_answerable
+    return {
+        "no_answer_precision": round(said_on_unanswerable / said, 4) if said else 0.0,
+        "no_answer_recall": round(said_on_unanswerable / len(unanswerable), 4) if unanswerable else 0.0,
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+    }
 
 
 def is_hit(searcher: Searcher, question: Question, passage) -> bool:  # type: ignore[no-untyped-def]
