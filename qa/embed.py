@@ -77,8 +77,14 @@ class SentenceTransformerEncoder:
             raise ModelError(
                 f"the bundled model is missing from {BUNDLED_MODEL_DIR}: run `qa model train`"
             )
+        if Path(path).is_dir():
+            # A local model needs no hub: never let a loader try the network.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()  # "Loading weights" bars on every ask
 
             self._model = SentenceTransformer(path, device="cpu")
         except Exception as error:  # any loader failure is the user's model setting
