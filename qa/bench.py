@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -60,10 +61,11 @@ def run_build(corpus: Path, index_dir: Path, export_dir: Path, progress_log: Pat
         if progress_log:
             log.close()  # type: ignore[union-attr]
     seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KB on Linux; the largest child
     result = json.loads(result_path.read_text())
     export_s = result["stages"].get("export", 0.0)
     build_s = seconds - export_s  # the export is the benchmark's, not the build's
-    return {**result, "seconds": round(build_s, 2),
+    return {**result, "seconds": round(build_s, 2), "peak_rss_mb": round(peak_mb),
             "passages_per_s": round(result["passages"] / build_s, 1)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 import shutil
 import signal
 import time
@@ -23,7 +24,13 @@ import numpy as np
 
 from qa import store
 from qa.chunk import CHUNKER_VERSION, chunk_documents
-from qa.dense import DenseIndex, set_threads
+from qa.dense import (
+    APPROXIMATE_KINDS,
+    CALIBRATION_QUERIES,
+    DenseIndex,
+    auto_kind,
+    set_threads,
+)
 from qa.embed import Encoder
 from qa.ingest import corpus_hash, load_corpus
 from qa.lexical import LexicalIndex
@@ -44,6 +51,8 @@ EMBED_BATCH = 2048
 # What `export_dir` receives: the index texts (one JSON string per line) and float vectors.
 EXPORT_TEXTS = "texts.jsonl"
 EXPORT_VECTORS = "vectors.npy"
+# Words in a calibration probe (PQuAD questions have 10-12).
+PROBE_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -242,8 +251,15 @@ def build_index(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-faiss") as pool:
             # FAISS releases the GIL: it trains and fills its index on one core while this
             # thread builds BM25 and writes the metadata on the other.
+            kind = dense_kind
+            if kind == "auto":
+                kind = auto_kind(*prepared.vectors.shape)
+            probes = None
+            if kind in APPROXIMATE_KINDS:
+                probes = question_like_probes(prepared.texts, encoder)
             future = pool.submit(
-                _build_dense, prepared.vectors, dense_kind, threads=max(1, default_workers() - 1)
+                _build_dense, prepared.vectors, kind, probes,
+                threads=max(1, default_workers() - 1),
             )
             lexical = LexicalIndex.build(prepared.texts, show_progress=show_progress)
             lexical.save(build_dir / "lexical")
@@ -289,7 +305,28 @@ def write_export(folder: Path, texts: Sequence[str], vectors: np.ndarray) -> Non
     np.save(folder / EXPORT_VECTORS, np.ascontiguousarray(vectors, dtype=np.float32))
 
 
-def _build_dense(vectors: np.ndarray, kind: str, *, threads: int) -> DenseIndex:
+def _build_dense(
+    vectors: np.ndarray, kind: str, probes: np.ndarray | None, *, threads: int
+) -> DenseIndex:
     # OpenMP thread counts belong to the calling thread: set it here, in the thread that builds.
     set_threads(threads)
-    return DenseIndex.build(vectors, kind)
+    return DenseIndex.build(vectors, kind, probes=probes)
+
+
+def question_like_probes(
+    texts: Sequence[str], encoder: Encoder, *, count: int = CALIBRATION_QUERIES,
+    words: int = PROBE_WORDS, seed: int = 0,
+) -> np.ndarray:
+    """A run of `words` words from each of `count` sampled passages, embedded as questions.
+
+    An approximate index is calibrated on these: like a question, a probe shares some words
+    with the passages that answer it. On the million-passage corpus they needed the same
+    search breadth as PQuAD train questions.
+    """
+    rng = random.Random(seed)
+    probes = []
+    for row in sorted(rng.sample(range(len(texts)), min(count, len(texts)))):
+        split = texts[row].split()
+        start = rng.randrange(max(1, len(split) - words + 1))
+        probes.append(" ".join(split[start:start + words]))
+    return encoder.encode_queries(probes)

@@ -37,10 +37,11 @@ def test_auto_is_exact_for_small_corpora_and_an_inverted_file_beyond(
     vectors = unit_rows(3000)
     assert DenseIndex.build(vectors).kind == "flat"
     monkeypatch.setattr(dense, "EXACT_SEARCH_MAX_VECTORS", 1000)
-    assert DenseIndex.build(vectors).kind == "ivf-sq8"
+    assert DenseIndex.build(vectors).kind == "pq-refine"
+    assert dense.auto_kind(3000, 36) == "ivf-sq8"  # fast-scan needs d divisible by 8
 
 
-@pytest.mark.parametrize("kind", ["ivf", "ivf-sq8", "hnsw"])
+@pytest.mark.parametrize("kind", ["pq-refine", "ivf", "ivf-sq8", "hnsw"])
 def test_approximate_kinds_find_the_exact_neighbours(kind: str) -> None:
     rows = unit_rows(4100)
     vectors, queries = rows[:4000], rows[4000:]  # held out: the same topics, other texts
@@ -48,16 +49,26 @@ def test_approximate_kinds_find_the_exact_neighbours(kind: str) -> None:
     assert index.recall_at(queries, exact_neighbours(queries, vectors, 10)) >= 0.95
 
 
-def test_the_probed_lists_are_calibrated_and_recorded() -> None:
+def test_the_search_breadth_is_calibrated_and_recorded() -> None:
     index = DenseIndex.build(unit_rows(4000), "ivf-sq8")
     parameters = index.parameters()
     assert parameters["nlist"] == ivf_lists(4000) == 64
     assert 1 <= parameters["nprobe"] <= parameters["nlist"]
+    refined = DenseIndex.build(unit_rows(4000), "pq-refine")
+    assert refined.parameters()["pq_subquantizers"] == 8
+    assert refined.parameters()["k_factor"] in dense.K_FACTORS
+
+
+def test_given_probes_steer_the_calibration() -> None:
+    rows = unit_rows(4100)
+    vectors, probes = rows[:4000], rows[4000:]
+    index = DenseIndex.build(vectors, "pq-refine", probes=probes)
+    assert index.recall_at(probes, exact_neighbours(probes, vectors, 10)) >= dense.TARGET_RECALL
 
 
 def test_saved_indexes_load_memory_mapped_with_their_settings(tmp_path: Path) -> None:
     vectors = unit_rows(4000)
-    for kind in ("flat", "ivf-sq8"):
+    for kind in ("flat", "ivf-sq8", "pq-refine"):
         built = DenseIndex.build(vectors, kind)
         built.save(tmp_path / f"{kind}.faiss")
         loaded = DenseIndex.load(tmp_path / f"{kind}.faiss", kind, mmap=True)
