@@ -62,26 +62,30 @@ class SentenceCache:
 def best_evidence(
     question_tokens: set[str],
     question_vector: np.ndarray,
-    document: Document,
-    passage: Passage,
+    hits: Sequence[tuple[Document, Passage]],
     *,
     encode: Callable[[Sequence[str]], np.ndarray],
     analyze: Callable[[str], list[str]],
-    count: int = 1,
     cache: SentenceCache,
-) -> tuple[Evidence, ...]:
-    """Score each sentence by meaning (cosine) and shared words; return the best `count`."""
-    spans = candidate_spans(document, passage)
-    if not spans:
-        return ()
-    texts = [squeeze_spaces(document.text[s:e]) for s, e in spans]
-    prepared = cache.get_many(texts, encode, analyze)
-    scores = []
-    for words, vector in prepared:
-        overlap = len(words & question_tokens) / max(1, len(question_tokens))
-        scores.append(0.5 * float(vector @ question_vector) + 0.5 * overlap)
-    order = np.argsort(-np.asarray(scores), kind="stable")[:count]
-    return tuple(
-        Evidence(text=texts[i], char_start=spans[i][0], char_end=spans[i][1], score=round(scores[i], 4))
-        for i in order
-    )
+    count: int = 1,
+) -> list[tuple[Evidence, ...]]:
+    """For each (document, passage), its best `count` sentences by meaning (cosine) and shared
+    words. All sentences of all hits are prepared in one batch: one encoder call per question."""
+    spans_of = [candidate_spans(document, passage) for document, passage in hits]
+    texts_of = [[squeeze_spaces(document.text[s:e]) for s, e in spans]
+                for (document, _), spans in zip(hits, spans_of, strict=True)]
+    prepared = iter(cache.get_many([t for texts in texts_of for t in texts], encode, analyze))
+    results = []
+    for spans, texts in zip(spans_of, texts_of, strict=True):
+        scores = []
+        for _ in texts:
+            words, vector = next(prepared)
+            overlap = len(words & question_tokens) / max(1, len(question_tokens))
+            scores.append(0.5 * float(vector @ question_vector) + 0.5 * overlap)
+        order = np.argsort(-np.asarray(scores), kind="stable")[:count]
+        results.append(tuple(
+            Evidence(text=texts[i], char_start=spans[i][0], char_end=spans[i][1],
+                     score=round(scores[i], 4))
+            for i in order
+        ))
+    return results

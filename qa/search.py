@@ -125,19 +125,20 @@ class Searcher:
                               coverage=coverage(self.lexical.term_weights(normalized), top_tokens))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
-        question_tokens = set(analyze(normalized))
-        hits = []
-        for rank, (passage, score) in enumerate(zip(passages, scores, strict=True), start=1):
-            evidence = ()
-            if with_evidence:
-                evidence = best_evidence(
-                    question_tokens, query_vector, self.metadata.document(passage.doc_id),
-                    passage, encode=self.encoder.encode_queries, analyze=analyze,
-                    cache=self.sentence_cache,
-                )
-            hits.append(Hit(passage=passage, score=float(score), rank=rank, evidence=evidence))
+        evidence: list[tuple] = [() for _ in passages]
+        if with_evidence and passages:
+            evidence = best_evidence(
+                set(analyze(normalized)), query_vector,
+                [(self.metadata.document(p.doc_id), p) for p in passages],
+                encode=self.encoder.encode_queries, analyze=analyze, cache=self.sentence_cache,
+            )
+        hits = tuple(
+            Hit(passage=passage, score=float(score), rank=rank, evidence=found)
+            for rank, (passage, score, found) in enumerate(
+                zip(passages, scores, evidence, strict=True), start=1)
+        )
         return SearchResult(
-            question=question, hits=tuple(hits), generation=self.generation.name,
+            question=question, hits=hits, generation=self.generation.name,
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
             confidence=round(confidence, 4),
         )
