@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,8 @@ PARALLEL_MIN_CHARS = 1_000_000
 # Characters of documents per task sent to a worker (~0.2 s of work): small enough to spread
 # evenly, large enough that pickling is a small share.
 TASK_CHARS = 200_000
+# Batches handed to each worker and not yet taken back by the embedding loop.
+IN_FLIGHT_TASKS_PER_WORKER = 4
 # Passages embedded per call while the workers keep normalizing.
 EMBED_BATCH = 2048
 # What `export_dir` receives: the index texts (one JSON string per line) and float vectors.
@@ -138,9 +141,26 @@ def prepared_batches(
     import multiprocessing
 
     normalize("پیش گرم")  # fill hazm's tables once; forked workers inherit them
+    # Workers outrun the embedding here: without a window, finished batches would pile up
+    # in this process (at a million passages, gigabytes of them).
+    window = threading.Semaphore(IN_FLIGHT_TASKS_PER_WORKER * workers)
+    stop = threading.Event()
+
+    def throttled() -> Iterator[tuple[Sequence[Document], ChunkSettings]]:
+        for task in _tasks(documents, chunking):
+            while not window.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            yield task
+
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_die_with_parent) as pool:
-        yield from pool.imap(_prepare, _tasks(documents, chunking))
+    try:
+        with context.Pool(workers, initializer=_die_with_parent) as pool:
+            for result in pool.imap(_prepare, throttled()):
+                window.release()
+                yield result
+    finally:
+        stop.set()
 
 
 @dataclass
@@ -265,6 +285,7 @@ def build_index(
             lexical.save(build_dir / "lexical")
             lexical_settings = lexical.settings()
             del lexical
+            prepared.texts = []  # not needed any more: ~1 GB at a million passages
             write_metadata(build_dir / "metadata.sqlite", documents, prepared.passages)
             dense = future.result()
         dense.save(build_dir / "vectors.faiss")
