@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.background import Background, blended_idf, load_background, lucene_idf
 from qa.errors import IndexInvalidError, IndexMissingError, InputError
 
 ANALYZER_NAME = "qa-persian"
@@ -222,7 +223,10 @@ def _best(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray,
 class LexicalIndex:
     """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
 
-    def __init__(self, bm25, *, k1: float, b: float, method: str) -> None:
+    def __init__(self, bm25, *, k1: float, b: float, method: str,
+                 background: Background | None | bool = True) -> None:
+        """`background`: True uses the shipped background statistics (qa.background) to steady
+        the IDF of small corpora, None or False the corpus's own IDF only."""
         self._bm25 = bm25
         self._vocab: dict[str, int] = bm25.vocab_dict
         self._data = bm25.scores["data"]
@@ -231,6 +235,11 @@ class LexicalIndex:
         self.size = int(bm25.scores["num_docs"])
         self.k1, self.b, self.method = k1, b, method
         self._bounds: dict[int, tuple[float, float]] = {}
+        if background is True:
+            background = load_background()
+        # The stored scores hold Lucene's IDF; other methods' IDF is left alone.
+        self.background = background if background and method == "lucene" else None
+        self._idf_factors: dict[int, float] = {}
 
     @classmethod
     def build(
@@ -241,6 +250,7 @@ class LexicalIndex:
         k1: float = DEFAULT_K1,
         b: float = DEFAULT_B,
         method: str = DEFAULT_METHOD,
+        background: Background | None | bool = True,
     ) -> LexicalIndex:
         """Index already-normalized `texts`. Scores are bm25s's own formulas; the sparse matrix
         is built here with numpy because bm25s keeps every document as a list of Python ints,
@@ -301,7 +311,7 @@ class LexicalIndex:
         }
         bm25.vocab_dict = vocab
         bm25.nonoccurrence_array = None
-        return cls(bm25, k1=k1, b=b, method=method)
+        return cls(bm25, k1=k1, b=b, method=method, background=background)
 
     def search(self, normalized_query: str, top_k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the best `top_k` passages, best first (ties by row); only
@@ -309,17 +319,49 @@ class LexicalIndex:
         arrays."""
         if top_k < 1:
             raise InputError(f"top_k must be at least 1, not {top_k}")
-        found = [self._vocab[t] for t in analyze(normalized_query) if t in self._vocab]
-        if not found:
+        terms, weights = self.query_terms(normalized_query)
+        if not terms:
             return _empty()
-        terms, repeats = np.unique(found, return_counts=True)
-        pruned = self._search_pruned(terms.tolist(), repeats.tolist(), top_k)
+        pruned = self._search_pruned(terms, weights, top_k)
         if pruned is not None:
             return pruned
-        return self._search_exhaustive(terms.tolist(), repeats.tolist(), top_k)
+        return self._search_exhaustive(terms, weights, top_k)
+
+    def query_terms(self, normalized_query: str) -> tuple[list[int], list[float]]:
+        """The query's terms found in the index (ascending) and the factor each one's stored
+        scores are multiplied by: how often the query repeats it, times the IDF correction."""
+        found = [self._vocab[t] for t in analyze(normalized_query) if t in self._vocab]
+        terms, repeats = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
+        return terms.tolist(), [repeat * self._idf_factor(term)
+                                for term, repeat in zip(terms.tolist(), repeats.tolist(), strict=True)]
+
+    def _doc_freq(self, term: int) -> int:
+        return int(self._indptr[term + 1] - self._indptr[term])
+
+    def _idf_factor(self, term: int) -> float:
+        """Blended IDF over the stored (corpus) IDF: how much to scale this term's scores."""
+        if self.background is None:
+            return 1.0
+        factor = self._idf_factors.get(term)
+        if factor is None:
+            doc_freq = self._doc_freq(term)
+            token = self._token_of(term)
+            factor = (blended_idf(doc_freq, self.size, token, self.background)
+                      / lucene_idf(doc_freq, self.size))
+            self._idf_factors[term] = factor
+        return factor
+
+    def _token_of(self, term: int) -> str:
+        tokens = self.__dict__.get("_tokens")
+        if tokens is None:
+            tokens = [""] * len(self._vocab)
+            for token, index in self._vocab.items():
+                tokens[index] = token
+            self._tokens = tokens
+        return tokens[term]
 
     def _search_exhaustive(
-        self, terms: list[int], repeats: list[int], top_k: int
+        self, terms: list[int], repeats: list[float], top_k: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """Score every passage: one pass over each query term's whole posting list."""
         scores = np.zeros(self.size, dtype=np.float32)
@@ -332,7 +374,7 @@ class LexicalIndex:
         return _best(rows, scores[rows], top_k)
 
     def _search_pruned(
-        self, terms: list[int], repeats: list[int], top_k: int
+        self, terms: list[int], repeats: list[float], top_k: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
         """The same answer as `_search_exhaustive`, reading only the rare terms' lists whole.
 
@@ -384,7 +426,7 @@ class LexicalIndex:
         return None
 
     def _exact_best(
-        self, terms: list[int], repeats: list[int], rows: np.ndarray, top_k: int
+        self, terms: list[int], repeats: list[float], rows: np.ndarray, top_k: int
     ) -> tuple[np.ndarray, np.ndarray]:
         """Exact scores of `rows` (ascending), term by term as `_search_exhaustive` adds them;
         then the best `top_k` of those that score above zero."""
@@ -414,15 +456,16 @@ class LexicalIndex:
         return bounds
 
     def term_weights(self, normalized_query: str) -> dict[str, float]:
-        """IDF of each query token (Lucene's formula); a token no passage has gets the highest.
+        """IDF of each query token (Lucene's formula, blended with the background's as in
+        `search`); a token no passage has gets the corpus's highest.
 
         Used to judge how much of a question a passage covers, weighting rare words most.
         """
         weights = {}
         for token in analyze(normalized_query):
             term = self._vocab.get(token)
-            doc_freq = 0 if term is None else int(self._indptr[term + 1] - self._indptr[term])
-            weights[token] = float(np.log1p((self.size - doc_freq + 0.5) / (doc_freq + 0.5)))
+            doc_freq = 0 if term is None else self._doc_freq(term)
+            weights[token] = blended_idf(doc_freq, self.size, token, self.background)
         return weights
 
     def search_many(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.lexical import LexicalIndex, analyze
+from qa.lexical import LexicalIndex
 
 # Zipf-like: a few words everywhere (as «در», «و», «از»), most words rare.
 WORDS = [f"واژه{n}" for n in range(2000)]
@@ -25,9 +25,8 @@ def corpus(size: int, seed: int, duplicates: int = 0, vocabulary: int = 60) -> l
 
 
 def exhaustive(index: LexicalIndex, query: str, top_k: int) -> tuple[np.ndarray, np.ndarray]:
-    found = [index._vocab[t] for t in analyze(query) if t in index._vocab]
-    terms, repeats = np.unique(found, return_counts=True)
-    return index._search_exhaustive(terms.tolist(), repeats.tolist(), top_k)
+    terms, weights = index.query_terms(query)
+    return index._search_exhaustive(terms, weights, top_k)
 
 
 @settings(max_examples=60, deadline=None)
@@ -54,12 +53,11 @@ def test_pruning_answers_most_queries_of_a_large_corpus() -> None:
     pruned = 0
     for _ in range(50):
         text = " ".join(rng.choice(WORDS[:3], size=2).tolist() + rng.choice(WORDS[200:], size=2).tolist())
-        found = [index._vocab[t] for t in analyze(text)]
-        terms, repeats = np.unique(found, return_counts=True)
-        answer = index._search_pruned(terms.tolist(), repeats.tolist(), 10)
+        terms, weights = index.query_terms(text)
+        answer = index._search_pruned(terms, weights, 10)
         if answer is not None:
             pruned += 1
-            want = index._search_exhaustive(terms.tolist(), repeats.tolist(), 10)
+            want = index._search_exhaustive(terms, weights, 10)
             assert np.array_equal(answer[0], want[0]) and np.array_equal(answer[1], want[1])
     assert pruned >= 40
 
