@@ -21,8 +21,15 @@ from qa.settings import Settings
 _OVERRIDES_TO_ENV = {"index_dir": "QA_INDEX_DIR", "host": "QA_HOST", "port": "QA_PORT"}
 
 
+def disable_nagle(transport: asyncio.BaseTransport) -> None:
+    """TCP_NODELAY on a connection's socket, so that each write goes out at once."""
+    sock = transport.get_extra_info("socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
-    """uvicorn's HTTP protocol with Nagle's algorithm off on every connection.
+    """uvicorn's HTTP protocol (httptools or h11) with Nagle's algorithm off on every connection.
 
     asyncio turns it off only for sockets whose `proto` is TCP; uvicorn's worker mode binds its
     socket without one, so accepted connections kept Nagle on. A response goes out as two writes
@@ -30,9 +37,7 @@ class NoDelayHTTPProtocol(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
     """
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        sock = transport.get_extra_info("socket")
-        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        disable_nagle(transport)
         super().connection_made(transport)
 
 
