@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class Abstention:
 UNCALIBRATED = Abstention(0.0, 0.0, 1.0, 0.5, calibrated=False)
 
 
-def coverage(term_weights: dict[str, float], passage_tokens: set[str]) -> float:
+def coverage(term_weights: dict[str, float], passage_tokens: AbstractSet[str]) -> float:
     """Share of the question's word weight (IDF) that the passage contains, in [0, 1]."""
     total = sum(term_weights.values())
     if total <= 0:

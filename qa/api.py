@@ -13,7 +13,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -156,6 +156,15 @@ def to_response(result: SearchResult, service_state: ServiceState) -> AskRespons
                        confidence=result.confidence, passages=passages)
 
 
+def json_response(answer: AskResponse) -> Response:
+    """The answer as JSON, the bytes FastAPI would send for it.
+
+    Returned as a Response so that FastAPI does not validate the model it was just built as a
+    second time (on another hop to the thread pool); `response_model` still documents it.
+    """
+    return Response(AskResponse.__pydantic_serializer__.to_json(answer), media_type="application/json")
+
+
 class ReloadOut(BaseModel):
     generation: str = Field(description="The generation served after the reload.")
     changed: bool = Field(description="Whether the reload swapped in another generation.")
@@ -168,7 +177,9 @@ UNLIMITED_PATHS = frozenset({"/health"})
 UNTIMED_PATHS = frozenset({"/admin/reload"})
 
 
-def current_service(request: Request) -> SearchService:
+# The dependencies are async (they only read a field): a sync dependency costs a hop to the
+# thread pool and back on every request.
+async def current_service(request: Request) -> SearchService:
     """The app's search service, or the start-up problem (no model) as the error."""
     service: SearchService | None = request.app.state.service
     if service is None:
@@ -179,7 +190,7 @@ def current_service(request: Request) -> SearchService:
 Service = Annotated[SearchService, Depends(current_service)]
 
 
-def current_state(service: Service) -> ServiceState:
+async def current_state(service: Service) -> ServiceState:
     """What is served now, read once: the whole request uses this one generation."""
     return service.state
 
@@ -299,10 +310,10 @@ def create_app(
     Ask = ask_request_model(settings.max_k, settings.max_question_chars)
 
     @app.post("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
-    def ask_post(body: Ask, state: State) -> AskResponse:  # type: ignore[valid-type]
+    def ask_post(body: Ask, state: State) -> Response:  # type: ignore[valid-type]
         """Ask a question; returns the top-k passages with citations and evidence sentences."""
         asked = cast(AskRequest, body)
-        return answer(state, asked.question, asked.k, asked.retriever)
+        return json_response(answer(state, asked.question, asked.k, asked.retriever))
 
     @app.get("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_get(
@@ -313,11 +324,11 @@ def create_app(
         )],
         k: Annotated[int | None, Query(ge=1, le=settings.max_k, description="How many passages.")] = None,
         retriever: Annotated[Retriever | None, Query()] = None,
-    ) -> AskResponse:
+    ) -> Response:
         """The same as POST /ask, for a browser or curl."""
         if not q.strip():
             raise InputError("the question is empty")
-        return answer(state, q, k, retriever)
+        return json_response(answer(state, q, k, retriever))
 
     @app.get("/health")
     def health(request: Request) -> dict:

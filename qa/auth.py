@@ -37,7 +37,7 @@ class RequireKey:
         self.keys = keys
         self.what = what
 
-    def __call__(
+    async def __call__(  # async: a sync dependency costs a thread-pool hop per request
         self,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
         api_key: Annotated[str | None, Depends(_api_key_header)],

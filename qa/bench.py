@@ -151,16 +151,21 @@ def bench_floors(index_dir: Path, export_dir: Path, questions: list[str], search
 
 
 def bench_http(index_dir: Path, questions: list[str], workdir: Path, seconds: float,
-               clients: int) -> dict[str, Any]:
+               clients: int, workers: int) -> dict[str, Any]:
     from qa.benchmark_http import Server, run_load
 
-    with Server(index_dir, workdir / "server.log") as server:
+    with Server(index_dir, workdir / "server.log", env={"QA_WORKERS": str(workers)}) as server:
         first_answer_s = server.first_answer_s(questions[0])
         run_load(server.port, questions[1:], clients=1, requests=min(50, len(questions)))
         one = run_load(server.port, questions, clients=1, seconds=seconds).summary()
         many = run_load(server.port, questions, clients=clients, seconds=seconds).summary()
         memory = server.memory()
-    return {"start_to_first_answer_s": round(first_answer_s, 2), "one_client": one,
+    from importlib.util import find_spec
+
+    stack = {"http": "httptools" if find_spec("httptools") else "h11",
+             "loop": "uvloop" if find_spec("uvloop") else "asyncio"}  # what uvicorn's "auto" picks
+    return {"workers": workers, "server": stack,
+            "start_to_first_answer_s": round(first_answer_s, 2), "one_client": one,
             f"{clients}_clients": many, "server_memory_mb": memory}
 
 
@@ -189,7 +194,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     report["floors"] = bench_floors(index_dir, export_dir, questions[: args.queries], searcher,
                                     kind, args.bm25s_max_passages)
     del searcher
-    report["http"] = bench_http(index_dir, questions, workdir, args.seconds, args.clients)
+    report["http"] = bench_http(index_dir, questions, workdir, args.seconds, args.clients,
+                                args.workers)
     report["machine_after"] = machine()
     return report
 
@@ -215,6 +221,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="where the corpus, index and logs go (never index/)")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each load phase")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes (QA_WORKERS of the served `qa serve`)")
     parser.add_argument("--queries", type=int, default=300, help="questions per in-process phase")
     parser.add_argument("--bm25s-max-passages", type=int, default=200_000,
                         help="skip the bm25s floor beyond this size (it keeps lists of ints)")

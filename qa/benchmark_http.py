@@ -56,6 +56,14 @@ def memory_of(pid: int) -> dict[str, float]:
     return found
 
 
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (uvicorn's workers), from /proc."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 class Server:
     """`qa serve --index DIR` on a free loopback port, in a child process, output to a log."""
 
@@ -96,7 +104,14 @@ class Server:
         raise QAError(f"no answer within {timeout_s} s: see {self.log_path}")
 
     def memory(self) -> dict[str, float]:
-        return memory_of(self.process.pid)
+        """The server's resident memory; with workers, summed over them and their parent
+        (file-backed pages the workers share are then counted once per worker)."""
+        pids = [self.process.pid] + child_pids(self.process.pid)
+        found: dict[str, float] = {"processes": len(pids)}
+        for memory in map(memory_of, pids):
+            for key, value in memory.items():
+                found[key] = round(found.get(key, 0.0) + value, 1)
+        return found
 
     def stop(self) -> None:
         self.process.terminate()

@@ -70,12 +70,9 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from qa.serve import serve
 
-    from qa.api import create_app
-
-    settings = _settings(index_dir=args.index, host=args.host, port=args.port)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    serve(_settings(index_dir=args.index, host=args.host, port=args.port, workers=args.workers))
     return 0
 
 
@@ -224,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--index", type=Path)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, help="server processes (default: QA_WORKERS or 1)")
     serve.set_defaults(handler=cmd_serve)
 
     ask = commands.add_parser("ask", help="ask a question in the terminal")

@@ -15,10 +15,26 @@ from typing import Protocol
 import numpy as np
 
 from qa.errors import ModelError
+from qa.static_table import StaticTable
 
 # The model the project trains and ships (see qa/model/README.md).
 BUNDLED_MODEL_DIR = Path(__file__).parent / "model"
 DEFAULT_MODEL = "bundled"
+
+# Texts the numpy query path must embed as the model does before it is trusted: Persian with
+# digits, ZWNJ, Latin and punctuation, a word repeated, and texts with no token at all.
+PROBE_TEXTS = (
+    "پایتخت ایران کجاست؟",
+    "چرا پایتخت قزاقستان از آلماتی به آستانا منتقل شد؟",
+    "در سال ۱۹۹۷ پایتخت به آستانه منتقل شد و جمعیت آن ۱۲۰۰۰۰۰ نفر است.",
+    "کتاب‌ها و دانشگاه‌های تهران، شیراز و اصفهان (Isfahan) در قرن 19 میلادی",
+    "کتاب کتاب کتاب",
+    "x",
+    "؟",
+    "",
+)
+# How far the numpy path may be from the model's own output (unit vectors, per component).
+FAST_PATH_TOLERANCE = 1e-6
 
 
 class Encoder(Protocol):
@@ -100,9 +116,20 @@ class SentenceTransformerEncoder:
         self.dimension = int(dimension)
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
+        self._fast = fast_path(self._model)
+
+    @property
+    def uses_fast_path(self) -> bool:
+        """Whether questions are embedded with numpy (a static model) rather than the model."""
+        return self._fast is not None
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([self.query_prefix + text for text in texts], 64, False)
+        texts = [self.query_prefix + text for text in texts]
+        if self._fast is not None:
+            if not texts:
+                return np.zeros((0, self.dimension), dtype=np.float32)
+            return _unit_rows(self._fast.encode(texts))
+        return self._encode(texts, 64, False)
 
     def encode_passages(
         self, texts: Sequence[str], *, batch_size: int = 256, show_progress: bool = False
@@ -120,6 +147,28 @@ class SentenceTransformerEncoder:
             normalize_embeddings=False,
         )
         return _unit_rows(vectors)
+
+
+def fast_path(model) -> StaticTable | None:  # type: ignore[no-untyped-def]
+    """A numpy StaticTable for a model that is one StaticEmbedding and nothing else, if it
+    embeds PROBE_TEXTS as the model does; None for any other model (it keeps the generic path).
+
+    Only questions (and evidence sentences) take it: builds keep the model's own batched path.
+    """
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+
+    modules = list(model)
+    if (len(modules) != 1 or not isinstance(modules[0], StaticEmbedding)
+            or getattr(model, "default_prompt_name", None) or getattr(model, "truncate_dim", None)):
+        return None
+    static = modules[0]
+    table = StaticTable(static.tokenizer, static.embedding.weight.detach().cpu().numpy())
+    expected = _unit_rows(model.encode(list(PROBE_TEXTS), convert_to_numpy=True,
+                                       normalize_embeddings=False))
+    found = _unit_rows(table.encode(PROBE_TEXTS))
+    if found.shape != expected.shape or float(np.abs(found - expected).max()) > FAST_PATH_TOLERANCE:
+        return None
+    return table
 
 
 def set_threads(count: int) -> None:

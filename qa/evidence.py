@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -24,16 +25,30 @@ def candidate_spans(document: Document, passage: Passage) -> list[tuple[int, int
     return spans
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """A passage's candidate sentences: document offsets, texts, match tokens and vectors."""
+
+    spans: tuple[tuple[int, int], ...]
+    texts: tuple[str, ...]
+    words: tuple[frozenset[str], ...]
+    vectors: tuple[np.ndarray, ...]
+
+
 class SentenceCache:
-    """Normalized tokens and vectors of recently seen sentences, bounded (least recently used out).
+    """Prepared sentences, bounded (oldest out): by text, and whole passages by passage id.
 
     Normalizing and embedding every sentence of every hit is most of a request's work; popular
-    passages come back again and again, so their sentences are prepared once.
+    passages come back again and again, so their sentences are prepared once. Sentences are
+    cached by text because neighbouring passages share them; passages by id (ids belong to one
+    generation, as does this cache) so that a returning passage costs no splitting either.
     """
 
-    def __init__(self, max_entries: int = 20_000):
+    def __init__(self, max_entries: int = 20_000, max_passages: int = 5_000):
         self.max_entries = max_entries
+        self.max_passages = max_passages
         self._entries: OrderedDict[str, tuple[frozenset[str], np.ndarray]] = OrderedDict()
+        self._passages: dict[int, Candidates] = {}
         self._lock = threading.Lock()
 
     def get_many(
@@ -58,6 +73,34 @@ class SentenceCache:
                     self._entries.popitem(last=False)
         return [found[t] for t in texts]
 
+    def candidates(
+        self,
+        hits: Sequence[tuple[Document, Passage]],
+        encode: Callable[[Sequence[str]], np.ndarray],
+        analyze: Callable[[str], list[str]],
+    ) -> list[Candidates]:
+        """The candidates of each hit; those not cached are prepared in one encoder call."""
+        found = {p.id: c for _, p in hits if (c := self._passages.get(p.id)) is not None}
+        missing = list({p.id: (d, p) for d, p in hits if p.id not in found}.values())
+        if missing:
+            spans_of = [candidate_spans(document, passage) for document, passage in missing]
+            texts_of = [[squeeze_spaces(document.text[s:e]) for s, e in spans]
+                        for (document, _), spans in zip(missing, spans_of, strict=True)]
+            prepared = iter(self.get_many([t for texts in texts_of for t in texts], encode, analyze))
+            for (_, passage), spans, texts in zip(missing, spans_of, texts_of, strict=True):
+                pairs = [next(prepared) for _ in texts]
+                found[passage.id] = Candidates(
+                    spans=tuple(spans), texts=tuple(texts),
+                    words=tuple(words for words, _ in pairs),
+                    vectors=tuple(vector for _, vector in pairs),
+                )
+            with self._lock:
+                for _, passage in missing:
+                    self._passages[passage.id] = found[passage.id]
+                while len(self._passages) > self.max_passages:
+                    del self._passages[next(iter(self._passages))]
+        return [found[p.id] for _, p in hits]
+
 
 def best_evidence(
     question_tokens: set[str],
@@ -70,22 +113,17 @@ def best_evidence(
     count: int = 1,
 ) -> list[tuple[Evidence, ...]]:
     """For each (document, passage), its best `count` sentences by meaning (cosine) and shared
-    words. All sentences of all hits are prepared in one batch: one encoder call per question."""
-    spans_of = [candidate_spans(document, passage) for document, passage in hits]
-    texts_of = [[squeeze_spaces(document.text[s:e]) for s, e in spans]
-                for (document, _), spans in zip(hits, spans_of, strict=True)]
-    prepared = iter(cache.get_many([t for texts in texts_of for t in texts], encode, analyze))
+    words. The sentences of all hits not yet cached are prepared in one encoder call."""
     results = []
-    for spans, texts in zip(spans_of, texts_of, strict=True):
+    for candidates in cache.candidates(hits, encode, analyze):
         scores = []
-        for _ in texts:
-            words, vector = next(prepared)
+        for words, vector in zip(candidates.words, candidates.vectors, strict=True):
             overlap = len(words & question_tokens) / max(1, len(question_tokens))
             scores.append(0.5 * float(vector @ question_vector) + 0.5 * overlap)
         order = np.argsort(-np.asarray(scores), kind="stable")[:count]
         results.append(tuple(
-            Evidence(text=texts[i], char_start=spans[i][0], char_end=spans[i][1],
-                     score=round(scores[i], 4))
+            Evidence(text=candidates.texts[i], char_start=candidates.spans[i][0],
+                     char_end=candidates.spans[i][1], score=round(scores[i], 4))
             for i in order
         ))
     return results

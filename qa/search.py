@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,8 @@ RETRIEVERS = ("hybrid", "dense", "lexical")
 
 # How deep each ranking is read before fusing.
 FUSION_DEPTH = 100
+# Passages whose index tokens are kept (for abstention's coverage); ~1-3 KB each.
+MAX_CACHED_PASSAGE_TOKENS = 20_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ class Searcher:
         check_compatible(generation, encoder)
         self.fusion = fusion or load_fusion(encoder.fingerprint)
         self.sentence_cache = SentenceCache()  # per searcher: vectors belong to this encoder
+        # A plain dict owned by the searcher, not an lru_cache on a method: that would hold the
+        # searcher in a module-level cache and keep its generation's lease alive after a swap.
+        self._passage_tokens: dict[int, frozenset[str]] = {}
+        self._passage_tokens_lock = threading.Lock()
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         manifest = generation.manifest
         self.generation = generation
@@ -120,7 +127,7 @@ class Searcher:
         signals = Signals(dense_top=dense_top, coverage=0.0)
         if passages:
             top = passages[0]
-            top_tokens = set(analyze_passage(self.passage_index_text(top)))
+            top_tokens = self.passage_tokens(top)
             signals = Signals(dense_top=dense_top,
                               coverage=coverage(self.lexical.term_weights(normalized), top_tokens))
         confidence = self.abstention.probability(signals) if passages else 0.0
@@ -142,6 +149,17 @@ class Searcher:
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
             confidence=round(confidence, 4),
         )
+
+    def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]
+        """The tokens a passage was indexed with (normalized and analyzed once per searcher)."""
+        found = self._passage_tokens.get(passage.id)
+        if found is None:
+            found = frozenset(analyze_passage(self.passage_index_text(passage)))
+            with self._passage_tokens_lock:
+                if len(self._passage_tokens) >= MAX_CACHED_PASSAGE_TOKENS:
+                    del self._passage_tokens[next(iter(self._passage_tokens))]  # the oldest
+                self._passage_tokens[passage.id] = found
+        return found
 
     def passage_index_text(self, passage) -> str:  # type: ignore[no-untyped-def]
         """The normalized text a passage was indexed with (title, text, cited footnotes)."""

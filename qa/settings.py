@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")
     max_body_bytes: int = Field(16_384, ge=1024, description="Largest request body (413 beyond).")
     threads: int = Field(1, ge=1, le=64, description="Torch and FAISS threads per search.")
+    workers: int = Field(1, ge=1, le=64, description="`qa serve` processes; each loads the model (keep workers x threads <= cores).")
     host: str = Field("127.0.0.1", description="Address `qa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `qa serve` listens on.")
     api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated keys for /ask (empty: open).")

@@ -94,3 +94,44 @@ def test_cli_ask_and_rebuild_is_stable(built_index: tuple[Path, dict]) -> None:
     again = json.loads(_qa("ask", ASTANA_QUESTION, "--json", "--k", "3", env=env).stdout)
     assert again["generation"] != first["generation"]
     assert [p["text"] for p in again["passages"]] == [p["text"] for p in first["passages"]]
+
+
+def test_two_workers_answer_alike_hold_their_own_leases_and_stop_on_sigterm(
+    built_index: tuple[Path, dict],
+) -> None:
+    import http.client
+    import signal
+
+    index, env = built_index
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.time() + 180
+        ready = False
+        while not ready or len(list((index / "leases").glob("*.json"))) < 2:  # one per worker
+            if server.poll() is not None or time.time() > deadline:
+                raise AssertionError("workers did not start: " + (server.stdout.read() if server.stdout else ""))
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as response:
+                    ready = response.status == 200
+            except OSError:
+                time.sleep(0.3)
+        path = "/ask?" + urllib.parse.urlencode({"q": ASTANA_QUESTION, "k": 5})
+        bodies = set()
+        for _ in range(2):  # fresh connections may land on either worker
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            for _ in range(5):  # keep-alive: Nagle would cost ~40 ms per answer here
+                connection.request("GET", path)
+                response = connection.getresponse()
+                assert response.status == 200
+                bodies.add(response.read())
+            connection.close()
+        assert len(bodies) == 1
+        assert any(ASTANA_ANSWER in p["text"] for p in json.loads(bodies.pop())["passages"])
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    assert not list((index / "leases").glob("*.json"))  # every worker dropped its lease

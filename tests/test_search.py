@@ -71,3 +71,17 @@ def test_fusion_keeps_every_candidate_once_and_orders_by_score(method: str) -> N
     assert list(scores) == sorted(scores, reverse=True)
     only_dense = fuse(dense, lexical, FusionSettings(method, 1.0))[0]
     assert only_dense.tolist()[:3] == [3, 1, 2]
+
+
+def test_cached_evidence_and_tokens_give_the_same_answers(searcher: Searcher) -> None:
+    from qa.evidence import SentenceCache
+
+    questions = ["حافظ و سعدی در شیراز", "جمعیت تهران", "زاینده‌رود از کجا می‌گذرد؟"]
+    first = [searcher.search(q, top_k=3) for q in questions]
+    assert searcher.sentence_cache._passages and searcher._passage_tokens  # now cached
+    again = [searcher.search(q, top_k=3) for q in questions]
+    searcher.sentence_cache = SentenceCache(max_entries=2, max_passages=1)  # evicts at once
+    tight = [searcher.search(q, top_k=3) for q in questions]
+    assert first == again == tight
+    assert len(searcher.sentence_cache._passages) <= 1
+    assert len(searcher.sentence_cache._entries) <= 2

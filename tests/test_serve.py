@@ -1,0 +1,44 @@
+"""`qa serve`: Nagle off on every connection (the multi-worker run is in test_e2e.py)."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+from qa.serve import NoDelayHTTPProtocol, disable_nagle
+from qa.settings import Settings
+
+
+class _Transport:
+    def __init__(self, sock: socket.socket):
+        self.sock = sock
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return self.sock if name == "socket" else default
+
+
+def test_a_socket_without_proto_gets_tcp_nodelay() -> None:
+    # uvicorn's worker mode binds `socket.socket(family)`: proto 0, which asyncio leaves alone.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        assert sock.proto == 0
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 0
+        disable_nagle(_Transport(sock))  # type: ignore[arg-type]
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+
+
+def test_unix_sockets_are_left_alone() -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        disable_nagle(_Transport(sock))  # type: ignore[arg-type]  # no TCP option to set
+
+
+def test_the_protocol_is_uvicorns_own() -> None:
+    assert issubclass(NoDelayHTTPProtocol, AutoHTTPProtocol)
+
+
+def test_workers_default_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QA_WORKERS", raising=False)
+    assert Settings().workers == 1  # type: ignore[call-arg]
+    monkeypatch.setenv("QA_WORKERS", "2")
+    assert Settings().workers == 2  # type: ignore[call-arg]
