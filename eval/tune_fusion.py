@@ -29,7 +29,13 @@ sys.path.insert(0, str(REPO))
 from qa.abstain import CALIBRATION_FILE, coverage  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
-from qa.evaluate import Question, first_hit_rank, index_for_corpus, load_questions, metrics_from_ranks  # noqa: E402
+from qa.evaluate import (  # noqa: E402
+    Question,
+    first_hit_rank,
+    index_for_corpus,
+    load_questions,
+    metrics_from_ranks,
+)
 from qa.fusion import FusionSettings, fuse  # noqa: E402
 from qa.lexical import analyze_passage  # noqa: E402
 from qa.search import FUSION_DEPTH, Searcher  # noqa: E402

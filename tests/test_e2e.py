@@ -57,9 +57,10 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
                 with urllib.request.urlopen(base + "/ready", timeout=2) as response:
                     if response.status == 200:
                         break
-            except OSError:
+            except OSError as error:
                 if server.poll() is not None or time.time() > deadline:
-                    raise AssertionError("server did not become ready: " + (server.stdout.read() if server.stdout else ""))
+                    output = server.stdout.read() if server.stdout else ""
+                    raise AssertionError(f"server did not become ready: {output}") from error
                 time.sleep(0.3)
         request = urllib.request.Request(
             base + "/ask",
