@@ -7,8 +7,11 @@ and FarsTail val entailment hypotheses -> their premise (a paraphrase proxy: use
 The bundled model was trained on every PQuAD train question, so a model trained the same way
 WITHOUT 20% of the train articles (qa.train's held-out split) stands in for it here, and only
 those held-out questions are used: tuning on questions the model saw would overrate it.
-Abstention is fitted on both: each question once with its paragraph in the corpus
-(answerable) and once with that paragraph's passages removed (unanswerable).
+Abstention is fitted on both, and on the held-out PQuAD train articles each indexed as a corpus
+of its own (like the default corpus, one article: there a question whose paragraph is removed is
+still on topic, as users' unanswerable questions about a document are): each question once with
+its paragraph in the corpus (answerable) and once with that paragraph's passages removed
+(unanswerable).
 Dev and eval questions are never read here.
 """
 
@@ -64,6 +67,24 @@ def farstail_val_set(folder: Path) -> tuple[Path, list[Question]]:
     corpus.write_text("".join(json.dumps({"id": pid, "title": "", "text": text}, ensure_ascii=False) + "\n"
                               for pid, text in premises.items()), encoding="utf-8")
     return corpus, questions
+
+
+def article_searchers(questions: list[Question], encoder, chunking: ChunkSettings):  # type: ignore[no-untyped-def]
+    """Each held-out PQuAD train article as a corpus of its own, with its questions."""
+    from qa.training_data import load_paragraphs
+
+    paragraphs = {p.id: p for p in load_paragraphs()}
+    by_title: dict[str, list[Question]] = {}
+    for question in questions:
+        by_title.setdefault(paragraphs[question.positive_ids[0]].title, []).append(question)
+    folder = CACHE / "articles"
+    folder.mkdir(parents=True, exist_ok=True)
+    for title, asked in sorted(by_title.items()):
+        corpus = folder / (hashlib.sha1(title.encode()).hexdigest()[:12] + ".jsonl")
+        corpus.write_text("".join(json.dumps({"id": p.id, "title": p.title, "text": p.text},
+                                             ensure_ascii=False) + "\n"
+                                  for p in paragraphs.values() if p.title == title), encoding="utf-8")
+        yield Searcher(index_for_corpus(corpus, CACHE, encoder, chunking), encoder), asked
 
 
 def collect(searcher: Searcher, questions: list[Question]) -> list[dict]:
@@ -188,16 +209,18 @@ def main() -> None:
     print(f"{len(train_questions)} PQuAD train questions, {len(ft_questions)} FarsTail val pairs")
     sets = {"pquad-train": collect(pquad, train_questions), "farstail-val": collect(farstail, ft_questions)}
     best = tune(sets)
-    # Both sets: PQuAD questions share the paragraph's words, FarsTail paraphrases share fewer,
-    # as real users' questions do.
+    # PQuAD questions share the paragraph's words, FarsTail paraphrases share fewer, as real
+    # users' questions do; single articles make the unanswerable questions on topic.
     parts = [abstention_samples(pquad, sets["pquad-train"], best),
              abstention_samples(farstail, sets["farstail-val"], best)]
+    parts += [abstention_samples(searcher, collect(searcher, asked), best)
+              for searcher, asked in article_searchers(train_questions, encoder, chunking)]
     features = np.concatenate([f for f, _ in parts])
     labels = np.concatenate([y for _, y in parts])
     calibration = calibrate(features, labels)
     if args.write_calibration:
         calibration.update({"model_fingerprint": bundled.fingerprint, "fusion": best.__dict__,
-                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}) + FarsTail val entailments, eval/tune_fusion.py"})
+                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}), over the whole corpus and per article, + FarsTail val entailments, eval/tune_fusion.py"})
         CALIBRATION_FILE.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION_FILE}")
 
