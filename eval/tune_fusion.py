@@ -195,7 +195,13 @@ def main() -> None:
         from qa.training_eval import holdout_split
 
         training_ids, held_ids = holdout_split(args.holdout)
-        stand_in = CACHE / f"holdout-model-{args.holdout}"
+        from dataclasses import asdict
+
+        from qa.train import TrainingConfig
+
+        # Named by the training settings, so a changed recipe trains a new stand-in.
+        recipe = hashlib.sha256(json.dumps(asdict(TrainingConfig()), sort_keys=True).encode()).hexdigest()[:8]
+        stand_in = CACHE / f"holdout-model-{args.holdout}-{recipe}"
         if not (stand_in / "modules.json").exists():
             train_model(stand_in, paragraph_ids=training_ids, progress=False)
         encoder = SentenceTransformerEncoder(str(stand_in))
