@@ -181,6 +181,20 @@ def calibrate(features: np.ndarray, labels: np.ndarray) -> dict:
             "train_accuracy": round(best_accuracy, 4)}
 
 
+def stand_in_model(holdout: float, training_ids: set[str]) -> Path:
+    """A model trained as the bundled one is, without the held-out articles (cached, and named
+    by the training settings, so a changed recipe trains a new stand-in)."""
+    from dataclasses import asdict
+
+    from qa.train import TrainingConfig, train_model
+
+    recipe = hashlib.sha256(json.dumps(asdict(TrainingConfig()), sort_keys=True).encode()).hexdigest()[:8]
+    stand_in = CACHE / f"holdout-model-{holdout}-{recipe}"
+    if not (stand_in / "modules.json").exists():
+        train_model(stand_in, paragraph_ids=training_ids, progress=False)
+    return stand_in
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--holdout", type=float, default=0.2,
@@ -191,20 +205,10 @@ def main() -> None:
     held_ids = None
     encoder = bundled
     if args.holdout:
-        from qa.train import train_model
         from qa.training_eval import holdout_split
 
         training_ids, held_ids = holdout_split(args.holdout)
-        from dataclasses import asdict
-
-        from qa.train import TrainingConfig
-
-        # Named by the training settings, so a changed recipe trains a new stand-in.
-        recipe = hashlib.sha256(json.dumps(asdict(TrainingConfig()), sort_keys=True).encode()).hexdigest()[:8]
-        stand_in = CACHE / f"holdout-model-{args.holdout}-{recipe}"
-        if not (stand_in / "modules.json").exists():
-            train_model(stand_in, paragraph_ids=training_ids, progress=False)
-        encoder = SentenceTransformerEncoder(str(stand_in))
+        encoder = SentenceTransformerEncoder(str(stand_in_model(args.holdout, training_ids)))
     chunking = ChunkSettings()
     pquad = Searcher(index_for_corpus(REPO / "eval" / "pquad_corpus.jsonl", CACHE, encoder, chunking), encoder)
     ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")

@@ -1,0 +1,101 @@
+"""Train-side stand-ins for real users: how each retriever does where questions share few words.
+
+    python eval/train_proxies.py [--model DIR]
+
+Three sets built from training data only (never dev or eval questions), each printed whole and
+restricted to its low-overlap questions (their paragraph holds < 75% of the question's word
+weight, IDF as the index computes it), which behave most like users' questions:
+
+- pquad-train: held-out PQuAD train questions over the whole PQuAD corpus;
+- pquad-article: the same questions, each held-out article indexed as a corpus of its own
+  (like the default corpus: one article, every passage on topic, word statistics from a few
+  passages);
+- farstail-val: FarsTail val entailed hypotheses (human rewordings) finding their premise.
+
+--model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
+bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "eval"))
+
+from tune_fusion import CACHE, article_searchers, collect, farstail_val_set, stand_in_model  # noqa: E402
+
+from qa.abstain import coverage, load_fusion  # noqa: E402
+from qa.build import ChunkSettings  # noqa: E402
+from qa.embed import SentenceTransformerEncoder  # noqa: E402
+from qa.evaluate import first_hit_rank, index_for_corpus, load_questions, metrics_from_ranks  # noqa: E402
+from qa.fusion import FusionSettings, fuse  # noqa: E402
+from qa.lexical import analyze_passage  # noqa: E402
+from qa.search import Searcher  # noqa: E402
+from qa.training_eval import holdout_split  # noqa: E402
+
+LOW_OVERLAP = 0.75
+
+
+def low_overlap(row: dict, searcher: Searcher) -> bool:
+    weights = searcher.lexical.term_weights(row["normalized"])
+    positives = [p for p in searcher.metadata.all_passages() if p.doc_id in row["question"].positive_ids]
+    return max((coverage(weights, set(analyze_passage(searcher.passage_index_text(p))))
+                for p in positives), default=0.0) < LOW_OVERLAP
+
+
+def ranking(row: dict, retriever: str, fusion: FusionSettings):  # type: ignore[no-untyped-def]
+    if retriever == "dense":
+        return row["dense"][0]
+    if retriever == "lexical":
+        return row["lexical"][0]
+    return fuse(row["dense"], row["lexical"], fusion)[0]
+
+
+def metrics(rows: list[dict], retriever: str, fusion: FusionSettings) -> dict[str, float]:
+    ranks = []
+    for row in rows:
+        positives = set(row["question"].positive_ids)
+        ids = ranking(row, retriever, fusion)[:10].tolist()
+        ranks.append(first_hit_rank(row["doc_of"][i] in positives for i in ids))
+    return metrics_from_ranks(ranks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", help="sentence-transformers folder (default: the held-out stand-in)")
+    args = parser.parse_args()
+    training_ids, held_ids = holdout_split(0.2)
+    encoder = SentenceTransformerEncoder(args.model or str(stand_in_model(0.2, training_ids)))
+    bundled = SentenceTransformerEncoder("bundled")
+    fusion = load_fusion(bundled.fingerprint)  # the shipped fusion settings
+    chunking = ChunkSettings()
+    questions = [q for q in load_questions(REPO / "data" / "pquad_train_questions.jsonl")
+                 if set(q.positive_ids) <= held_ids]
+    pquad = Searcher(index_for_corpus(REPO / "eval" / "pquad_corpus.jsonl", CACHE, encoder, chunking), encoder)
+    ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
+    farstail = Searcher(index_for_corpus(ft_corpus, CACHE, encoder, chunking), encoder)
+    sets: dict[str, list[tuple[dict, Searcher]]] = {
+        "pquad-train": [(row, pquad) for row in collect(pquad, questions)],
+        "pquad-article": [(row, searcher) for searcher, asked in article_searchers(questions, encoder, chunking)
+                          for row in collect(searcher, asked)],
+        "farstail-val": [(row, farstail) for row in collect(farstail, ft_questions)],
+    }
+    print(f"model {encoder.name}, fusion {fusion}")
+    print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
+    print("|---|---|---|---|---|---|")
+    for name, pairs in sets.items():
+        everything = [row for row, _ in pairs]
+        low = [row for row, searcher in pairs if low_overlap(row, searcher)]
+        for label, rows in ((name, everything), (f"{name}, low overlap", low)):
+            for retriever in ("hybrid", "lexical", "dense"):
+                m = metrics(rows, retriever, fusion)
+                print(f"| {label} | {len(rows)} | {retriever} | {m['recall@1']:.4f} | "
+                      f"{m['recall@5']:.4f} | {m['mrr@10']:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
