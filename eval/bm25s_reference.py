@@ -22,7 +22,7 @@ import bm25s
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qa.build import ChunkSettings, index_text  # noqa: E402
+from qa.build import ChunkSettings, index_text, raw_index_text  # noqa: E402
 from qa.chunk import chunk_documents  # noqa: E402
 from qa.evaluate import metrics_from_ranks  # noqa: E402
 from qa.ingest import load_corpus  # noqa: E402
@@ -45,10 +45,7 @@ def passage_corpus(corpus_path: Path) -> tuple[list[str], list]:
     texts, judged = [], []
     for passage in passages:
         document = documents[passage.doc_id]
-        notes = {note.mark: note for note in document.footnotes}
-        cited = [notes[mark] for mark in passage.footnote_marks if mark in notes]
-        texts.append(" ".join([document.title, passage.text]
-                              + [f"{note.text} {note.url or ''}" for note in cited]))
+        texts.append(raw_index_text(document, passage))
         judged.append(index_text(document, passage, with_title=False))
 
     def judge(question: dict, i: int) -> bool:

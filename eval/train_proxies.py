@@ -42,7 +42,8 @@ LOW_OVERLAP = 0.75
 
 def low_overlap(row: dict, searcher: Searcher) -> bool:
     weights = searcher.lexical.term_weights(row["normalized"])
-    positives = [p for p in searcher.metadata.all_passages() if p.doc_id in row["question"].positive_ids]
+    wanted = set(row["question"].positive_ids)
+    positives = searcher.metadata.passages([i for i, doc in enumerate(row["doc_of"]) if doc in wanted])
     return max((coverage(weights, set(analyze_passage(searcher.passage_index_text(p))))
                 for p in positives), default=0.0) < LOW_OVERLAP
 

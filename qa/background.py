@@ -31,9 +31,10 @@ PRIOR_PASSAGES = 3000
 
 @dataclass(frozen=True)
 class Background:
+    """How many texts the collection has, and how many of them hold each token."""
+
     texts: int
     doc_freq: dict[str, int]
-    analyzer: dict
 
 
 def lucene_idf(doc_freq: int, texts: int) -> float:
@@ -73,7 +74,7 @@ def load_background(path: Path = BACKGROUND_FILE) -> Background | None:
         return None
     if data.get("analyzer") != analyzer_settings():
         return None
-    return Background(texts=int(data["texts"]), doc_freq=data["doc_freq"], analyzer=data["analyzer"])
+    return Background(texts=int(data["texts"]), doc_freq=data["doc_freq"])
 
 
 def main() -> int:

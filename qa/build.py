@@ -68,11 +68,16 @@ class ChunkSettings:
 
 def index_text(document: Document, passage: Passage, *, with_title: bool = True) -> str:
     """What is matched for a passage: its title, its text and the footnotes it cites."""
+    return normalize(raw_index_text(document, passage, with_title=with_title))
+
+
+def raw_index_text(document: Document, passage: Passage, *, with_title: bool = True) -> str:
+    """`index_text` before normalization, as the document writes it."""
     notes = {note.mark: note for note in document.footnotes}
     cited = [notes[mark] for mark in passage.footnote_marks if mark in notes]
     parts = [document.title] if with_title else []
     parts += [passage.text] + [f"{note.text} {note.url or ''}" for note in cited]
-    return normalize(" ".join(parts))
+    return " ".join(parts)
 
 
 def build_key(corpus_digest: str, encoder: Encoder, chunking: ChunkSettings) -> str:

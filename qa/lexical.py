@@ -242,6 +242,7 @@ class LexicalIndex:
         # The stored scores hold Lucene's IDF; other methods' IDF is left alone.
         self.background = background if background and method == "lucene" else None
         self._idf_factors: dict[int, float] = {}
+        self._tokens: list[str] | None = None  # term id -> token, built when first needed
 
     @classmethod
     def build(
@@ -354,13 +355,12 @@ class LexicalIndex:
         return factor
 
     def _token_of(self, term: int) -> str:
-        tokens = self.__dict__.get("_tokens")
-        if tokens is None:
+        if self._tokens is None:
             tokens = [""] * len(self._vocab)
             for token, index in self._vocab.items():
                 tokens[index] = token
             self._tokens = tokens
-        return tokens[term]
+        return self._tokens[term]
 
     def _search_exhaustive(
         self, terms: list[int], repeats: list[float], top_k: int

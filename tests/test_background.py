@@ -29,7 +29,7 @@ def test_shipped_statistics_match_the_analyzer() -> None:
 
 
 def test_blend_trusts_the_corpus_as_it_grows() -> None:
-    background = Background(texts=10_000, doc_freq={"سال": 2_000}, analyzer={})
+    background = Background(texts=10_000, doc_freq={"سال": 2_000})
     general = lucene_idf(2_000, 10_000)
     # Two passages of ten: the corpus alone calls "سال" rare-ish; the background says it is common.
     small = blended_idf(2, 10, "سال", background)
