@@ -2,7 +2,7 @@
 
     python eval/train_proxies.py [--model DIR]
 
-Three sets built from training data only (never dev or eval questions), each printed whole and
+Five sets built from training data only (never dev or eval questions), each printed whole and
 restricted to its low-overlap questions (their paragraph holds < 75% of the question's word
 weight, IDF as the index computes it), which behave most like users' questions:
 
@@ -10,7 +10,9 @@ weight, IDF as the index computes it), which behave most like users' questions:
 - pquad-article: the same questions, each held-out article indexed as a corpus of its own
   (like the default corpus: one article, every passage on topic, word statistics from a few
   passages);
-- farstail-val: FarsTail val entailed hypotheses (human rewordings) finding their premise.
+- farstail-val: FarsTail val entailed hypotheses (human rewordings) finding their premise;
+- reworded, reworded-article: data/reworded_train_questions.jsonl (written as users ask, in
+  their own words, on the held-out articles) over the whole PQuAD corpus and per article.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
@@ -26,7 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "eval"))
 
-from tune_fusion import CACHE, article_searchers, collect, farstail_val_set, stand_in_model  # noqa: E402
+from tune_fusion import CACHE, REWORDED, article_searchers, collect, farstail_val_set, stand_in_model  # noqa: E402
 
 from qa.abstain import coverage, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
@@ -53,7 +55,7 @@ def ranking(row: dict, retriever: str, fusion: FusionSettings):  # type: ignore[
         return row["dense"][0]
     if retriever == "lexical":
         return row["lexical"][0]
-    return fuse(row["dense"], row["lexical"], fusion)[0]
+    return fuse(row["dense"], row["lexical"], fusion, row["subword"])[0]
 
 
 def metrics(rows: list[dict], retriever: str, fusion: FusionSettings) -> dict[str, float]:
@@ -85,6 +87,10 @@ def main() -> None:
                           for row in collect(searcher, asked)],
         "farstail-val": [(row, farstail) for row in collect(farstail, ft_questions)],
     }
+    reworded = load_questions(REWORDED)
+    sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded)]
+    sets["reworded-article"] = [(row, searcher) for searcher, asked in article_searchers(reworded, encoder, chunking)
+                                for row in collect(searcher, asked)]
     print(f"model {encoder.name}, fusion {fusion}")
     print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|")

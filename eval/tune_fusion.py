@@ -2,16 +2,19 @@
 
     python eval/tune_fusion.py [--write-calibration]
 
-Fusion is chosen on two train-side sets: PQuAD train questions (data/, over the PQuAD corpus)
-and FarsTail val entailment hypotheses -> their premise (a paraphrase proxy: users reword).
-The bundled model was trained on every PQuAD train question, so a model trained the same way
-WITHOUT 20% of the train articles (qa.train's held-out split) stands in for it here, and only
-those held-out questions are used: tuning on questions the model saw would overrate it.
-Abstention is fitted on both, and on the held-out PQuAD train articles each indexed as a corpus
-of its own (like the default corpus, one article: there a question whose paragraph is removed is
-still on topic, as users' unanswerable questions about a document are): each question once with
-its paragraph in the corpus (answerable) and once with that paragraph's passages removed
-(unanswerable).
+Fusion (the dense, word BM25 and subword 4-gram BM25 weights) is chosen on four train-side
+sets: PQuAD train questions over the PQuAD corpus, FarsTail val entailment hypotheses -> their
+premise (a paraphrase proxy: users reword), and the reworded questions
+(data/reworded_train_questions.jsonl, written as users ask, in their own words) over the PQuAD
+corpus and with each article indexed alone. The bundled model was trained on every PQuAD train
+question, so a model trained the same way WITHOUT 20% of the train articles (qa.train's
+held-out split) stands in for it here, and only questions on those held-out articles are used:
+tuning on questions the model saw would overrate it.
+Abstention is fitted on all of them, and on the held-out PQuAD train articles each indexed as a
+corpus of its own (like the default corpus, one article: there a question whose paragraph is
+removed is still on topic, as users' unanswerable questions about a document are): each
+question once with its paragraph in the corpus (answerable) and once with that paragraph's
+passages removed (unanswerable).
 Dev and eval questions are never read here.
 """
 
@@ -45,6 +48,7 @@ from qa.search import FUSION_DEPTH, Searcher  # noqa: E402
 from qa.text import normalize  # noqa: E402
 
 CACHE = REPO / ".cache" / "qa"
+REWORDED = REPO / "data" / "reworded_train_questions.jsonl"
 FARSTAIL_VAL = REPO.parent / "shared" / "data" / "farstail" / "val.tsv"
 
 
@@ -96,7 +100,7 @@ def collect(searcher: Searcher, questions: list[Question]) -> list[dict]:
     for question, norm, vector in zip(questions, normalized, vectors, strict=True):
         dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid")
         rows.append({"question": question, "normalized": norm, "dense": dense, "lexical": lexical,
-                     "doc_of": doc_of})
+                     "subword": searcher.subword_ranking(norm, dense, lexical), "doc_of": doc_of})
     return rows
 
 
@@ -108,15 +112,17 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
         elif which == "lexical":
             ids = row["lexical"][0]
         else:
-            ids = fuse(row["dense"], row["lexical"], settings)[0]  # type: ignore[arg-type]
+            ids = fuse(row["dense"], row["lexical"], settings, row["subword"])[0]  # type: ignore[arg-type]
         positives = set(row["question"].positive_ids)
         ranks.append(first_hit_rank(row["doc_of"][i] in positives for i in ids[:10].tolist()))
     return metrics_from_ranks(ranks)
 
 
 def tune(sets: dict[str, list[dict]]) -> FusionSettings:
-    grid = [FusionSettings("blend", w / 20) for w in range(0, 21)]
-    grid += [FusionSettings("rrf", w / 10, k) for w in range(1, 10) for k in (5, 20, 60)]
+    grid = [FusionSettings("blend", d / 20, subword_weight=s / 20)
+            for d in range(0, 11) for s in range(0, 13) if d + s <= 20]
+    grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10)
+             for d in range(1, 6) for s in range(0, 6) for k in (5, 20, 60) if d + s < 10]
     best, best_score = grid[0], -1.0
     print("| fusion | " + " | ".join(f"{name} MRR@10" for name in sets) + " | mean |")
     print("|---|" + "---|" * (len(sets) + 1))
@@ -126,7 +132,8 @@ def tune(sets: dict[str, list[dict]]) -> FusionSettings:
     for settings in grid:
         scores = [mrr(rows, settings)["mrr@10"] for rows in sets.values()]
         mean = float(np.mean(scores))
-        print(f"| {settings.method} w={settings.dense_weight:.2f} k={settings.rrf_k} | "
+        print(f"| {settings.method} dense={settings.dense_weight:.2f} subword={settings.subword_weight:.2f} "
+              f"k={settings.rrf_k} | "
               + " | ".join(f"{s:.4f}" for s in scores) + f" | {mean:.4f} |")
         if mean > best_score + 1e-9:
             best, best_score = settings, mean
@@ -142,14 +149,14 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
         positives = set(row["question"].positive_ids)
         weights = searcher.lexical.term_weights(row["normalized"])
         for label in (1, 0):
-            dense_ids, dense_scores = row["dense"]
-            lexical_ids, lexical_scores = row["lexical"]
+            (dense_ids, dense_scores), lexical, subword = row["dense"], row["lexical"], row["subword"]
             if label == 0:
-                keep_d = np.array([row["doc_of"][i] not in positives for i in dense_ids.tolist()], bool)
-                keep_l = np.array([row["doc_of"][i] not in positives for i in lexical_ids.tolist()], bool)
-                dense_ids, dense_scores = dense_ids[keep_d], dense_scores[keep_d]
-                lexical_ids, lexical_scores = lexical_ids[keep_l], lexical_scores[keep_l]
-            ids, _ = fuse((dense_ids, dense_scores), (lexical_ids, lexical_scores), settings)
+                def without_positives(ranking):  # type: ignore[no-untyped-def]
+                    keep = np.array([row["doc_of"][i] not in positives for i in ranking[0].tolist()], bool)
+                    return ranking[0][keep], ranking[1][keep]
+                dense_ids, dense_scores = without_positives((dense_ids, dense_scores))
+                lexical, subword = without_positives(lexical), without_positives(subword)
+            ids, _ = fuse((dense_ids, dense_scores), lexical, settings, subword)
             if label == 1 and (not len(ids) or row["doc_of"][ids[0]] not in positives):
                 continue  # retrieval missed: not an example of "the answer is here"
             top = passages[int(ids[0])] if len(ids) else None
@@ -216,21 +223,31 @@ def main() -> None:
     train_questions = load_questions(REPO / "data" / "pquad_train_questions.jsonl")
     if held_ids is not None:
         train_questions = [q for q in train_questions if set(q.positive_ids) <= held_ids]
-    print(f"{len(train_questions)} PQuAD train questions, {len(ft_questions)} FarsTail val pairs")
-    sets = {"pquad-train": collect(pquad, train_questions), "farstail-val": collect(farstail, ft_questions)}
+    reworded = load_questions(REWORDED)
+    print(f"{len(train_questions)} PQuAD train questions, {len(ft_questions)} FarsTail val pairs, "
+          f"{len(reworded)} reworded questions")
+    per_article = [(searcher, collect(searcher, asked))
+                   for searcher, asked in article_searchers(train_questions, encoder, chunking)]
+    reworded_per_article = [(searcher, collect(searcher, asked))
+                            for searcher, asked in article_searchers(reworded, encoder, chunking)]
+    # PQuAD questions share the paragraph's words; FarsTail rewordings and the reworded
+    # questions (written as users ask, on held-out train articles) share fewer, as real users'
+    # questions do, so they weigh half of the choice.
+    sets = {"pquad-train": collect(pquad, train_questions), "farstail-val": collect(farstail, ft_questions),
+            "reworded": collect(pquad, reworded),
+            "reworded-article": [row for _, rows in reworded_per_article for row in rows]}
     best = tune(sets)
-    # PQuAD questions share the paragraph's words, FarsTail paraphrases share fewer, as real
-    # users' questions do; single articles make the unanswerable questions on topic.
+    # Single articles make the unanswerable questions on topic.
     parts = [abstention_samples(pquad, sets["pquad-train"], best),
-             abstention_samples(farstail, sets["farstail-val"], best)]
-    parts += [abstention_samples(searcher, collect(searcher, asked), best)
-              for searcher, asked in article_searchers(train_questions, encoder, chunking)]
+             abstention_samples(farstail, sets["farstail-val"], best),
+             abstention_samples(pquad, sets["reworded"], best)]
+    parts += [abstention_samples(searcher, rows, best) for searcher, rows in per_article + reworded_per_article]
     features = np.concatenate([f for f, _ in parts])
     labels = np.concatenate([y for _, y in parts])
     calibration = calibrate(features, labels)
     if args.write_calibration:
         calibration.update({"model_fingerprint": bundled.fingerprint, "fusion": best.__dict__,
-                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}), over the whole corpus and per article, + FarsTail val entailments, eval/tune_fusion.py"})
+                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}) and the reworded questions on those articles (data/reworded_train_questions.jsonl), over the whole corpus and per article, + FarsTail val entailments, eval/tune_fusion.py"})
         CALIBRATION_FILE.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION_FILE}")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import store
+from qa import store, subword
 from qa.chunk import CHUNKER_VERSION, chunk_documents
 from qa.dense import (
     APPROXIMATE_KINDS,
@@ -85,7 +85,7 @@ def build_key(corpus_digest: str, encoder: Encoder, chunking: ChunkSettings) -> 
     blob = json.dumps(
         [corpus_digest, encoder.fingerprint, encoder.query_prefix, encoder.passage_prefix,
          chunking.max_chars, chunking.overlap_sentences, CHUNKER_VERSION, NORMALIZER_VERSION,
-         LexicalIndex.settings_static()],
+         LexicalIndex.settings_static(), subword.settings_static()],
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -290,6 +290,10 @@ def build_index(
             lexical.save(build_dir / "lexical")
             lexical_settings = lexical.settings()
             del lexical
+            subwords = subword.build_subword_index(prepared.texts, show_progress=show_progress)
+            subwords.save(build_dir / subword.FOLDER)
+            subword_settings = subwords.settings()
+            del subwords
             prepared.texts = []  # not needed any more: ~1 GB at a million passages
             write_metadata(build_dir / "metadata.sqlite", documents, prepared.passages)
             dense = future.result()
@@ -307,6 +311,7 @@ def build_index(
             "chunker": {"version": CHUNKER_VERSION, "max_chars": chunking.max_chars,
                         "overlap_sentences": chunking.overlap_sentences},
             "lexical": lexical_settings,
+            "subword": subword_settings,
             "dense": {"kind": dense.kind, "metric": "inner_product", **dense.parameters()},
             "corpus": {"path": str(corpus_path), "hash": corpus_hash(documents),
                        "documents": len(documents)},

@@ -1,4 +1,5 @@
-"""Fusing the lexical and dense rankings into one: weighted reciprocal rank or score blending."""
+"""Fusing the rankings into one (dense, word BM25 and, optionally, subword BM25 over their
+candidates): weighted reciprocal rank or score blending."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ class FusionSettings:
     method: str = "rrf"  # "rrf" (reciprocal rank) or "blend" (min-max normalized scores)
     dense_weight: float = 0.5
     rrf_k: int = 60
+    # The subword (character 4-gram) ranking's share; the word ranking gets what is left.
+    subword_weight: float = 0.0
+
+    @property
+    def lexical_weight(self) -> float:
+        return 1.0 - self.dense_weight - self.subword_weight
 
 
 def _min_max(scores: np.ndarray) -> np.ndarray:
@@ -28,11 +35,15 @@ def _min_max(scores: np.ndarray) -> np.ndarray:
     return (scores.astype(np.float64) - low) / (high - low)
 
 
-def fuse(dense: Ranking, lexical: Ranking, settings: FusionSettings) -> Ranking:
-    """One ranking from both: ids sorted by fused score (ties by id, so results are stable)."""
+def fuse(dense: Ranking, lexical: Ranking, settings: FusionSettings,
+         subword: Ranking | None = None) -> Ranking:
+    """One ranking from all: ids sorted by fused score (ties by id, so results are stable)."""
     fused: dict[int, float] = {}
-    weights = (settings.dense_weight, 1.0 - settings.dense_weight)
-    for (ids, scores), weight in zip((dense, lexical), weights, strict=True):
+    rankings, weights = [dense, lexical], [settings.dense_weight, settings.lexical_weight]
+    if subword is not None and settings.subword_weight > 0:
+        rankings.append(subword)
+        weights.append(settings.subword_weight)
+    for (ids, scores), weight in zip(rankings, weights, strict=True):
         if settings.method == "rrf":
             contributions = weight / (settings.rrf_k + np.arange(1, len(ids) + 1))
         elif settings.method == "blend":

@@ -17,6 +17,8 @@ from qa.fusion import FusionSettings, Ranking, fuse
 from qa.lexical import LexicalIndex, analyze, analyze_passage
 from qa.metadata import MetadataStore
 from qa.store import Generation
+from qa.subword import FOLDER as SUBWORD_FOLDER
+from qa.subword import load_subword_index
 from qa.text import normalize, tokens
 from qa.types import Hit
 
@@ -78,6 +80,7 @@ class Searcher:
             generation.path / "vectors.faiss", manifest["dense"]["kind"], mmap=mmap
         )
         self.lexical = LexicalIndex.load(generation.path / "lexical", mmap=mmap)
+        self.subword = load_subword_index(generation.path / SUBWORD_FOLDER, mmap=mmap)
         self.metadata = MetadataStore(generation.path / "metadata.sqlite")
         count = manifest["passage_count"]
         if self.dense.size != count:
@@ -101,6 +104,16 @@ class Searcher:
             lexical = self.lexical.search(normalized, depth)
         return dense, lexical
 
+    def subword_ranking(self, normalized: str, dense: Ranking, lexical: Ranking) -> Ranking:
+        """The 4-gram BM25 ranking of the passages either ranking found (the rest are not
+        read): those sharing a 4-gram with the question, best first, ties by id."""
+        candidates = np.union1d(dense[0], lexical[0])
+        scores = self.subword.score_rows(normalized, candidates)
+        keep = scores > 0
+        ids, scores = candidates[keep], scores[keep]
+        order = np.lexsort((ids, -scores))
+        return ids[order], scores[order]
+
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
@@ -118,7 +131,9 @@ class Searcher:
         else:
             dense_top = float(dense[1][0]) if len(dense[1]) else 0.0
         if retriever == "hybrid":
-            ids, scores = fuse(dense, lexical, self.fusion)
+            subword = (self.subword_ranking(normalized, dense, lexical)
+                       if self.fusion.subword_weight > 0 else None)
+            ids, scores = fuse(dense, lexical, self.fusion, subword)
         else:
             ids, scores = dense if retriever == "dense" else lexical
         ids, scores = ids[:top_k], scores[:top_k]

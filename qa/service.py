@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa import store
+from qa import store, subword
 from qa.build import NORMALIZER_VERSION
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, IndexMissingError, QAError
@@ -51,12 +51,13 @@ def lexical_size(lexical: LexicalIndex) -> int:
 
 
 def check_counts(searcher: Searcher) -> None:
-    """Passages in the manifest = vectors = lexical documents = metadata rows."""
+    """Passages in the manifest = vectors = lexical and subword documents = metadata rows."""
     name = searcher.generation.name
     counts = {
         "manifest passages": searcher.generation.manifest.get("passage_count"),
         "vectors": searcher.dense.size,
         "lexical documents": lexical_size(searcher.lexical),
+        "subword documents": lexical_size(searcher.subword),
         "metadata rows": searcher.metadata.count_passages(),
     }
     if len(set(counts.values())) != 1:
@@ -67,10 +68,11 @@ def check_counts(searcher: Searcher) -> None:
 def check_query_settings(generation: store.Generation) -> None:
     """Refuse an index whose text was prepared differently from how questions are prepared now."""
     manifest = generation.manifest
-    expected = {"normalizer": NORMALIZER_VERSION, "lexical": LexicalIndex.settings_static()}
+    expected = {"normalizer": NORMALIZER_VERSION, "lexical": LexicalIndex.settings_static(),
+                "subword": subword.settings_static()}
     for key, value in expected.items():
         recorded = manifest.get(key)
-        if key == "lexical" and isinstance(recorded, dict) and isinstance(value, dict):
+        if key in ("lexical", "subword") and isinstance(recorded, dict) and isinstance(value, dict):
             recorded = {k: recorded.get(k) for k in value}  # only what shapes a query
         if recorded != value:
             raise IndexInvalidError(

@@ -4,7 +4,7 @@
       CURRENT                      name of the generation to serve (replaced atomically)
       generations/<name>/          one complete, immutable build
         manifest.json              format version, settings, counts, sha256 of every file
-        vectors.faiss  metadata.sqlite  lexical/...
+        vectors.faiss  metadata.sqlite  lexical/...  subword/... (word and 4-gram BM25)
       leases/<host>-<pid>.json     generations a running server still reads (never pruned)
       .tmp-<name>/                 a build in progress, locked by its builder (flock)
 

@@ -34,10 +34,36 @@ def test_scores_never_increase_down_the_ranking(searcher: Searcher, retriever: s
     assert result.hits[0].passage.doc_id == "shiraz"
 
 
+# Three rankings fused, as the bundled model's calibration does.
+WITH_SUBWORDS = FusionSettings("blend", 0.1, subword_weight=0.45)
+
+
+@pytest.fixture
+def subword_searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
+    return Searcher(store.load_current(tiny_index)[0], fake_encoder, fusion=WITH_SUBWORDS)
+
+
 @pytest.mark.parametrize("variants", VARIANTS)
-def test_orthographic_variants_give_the_same_ranking(searcher: Searcher, variants: list[str]) -> None:
+@pytest.mark.parametrize("which", ["searcher", "subword_searcher"])
+def test_orthographic_variants_give_the_same_ranking(
+    request: pytest.FixtureRequest, which: str, variants: list[str]
+) -> None:
+    searcher = request.getfixturevalue(which)
     rankings = [[h.passage.id for h in searcher.search(v, top_k=3).hits] for v in variants]
     assert all(r == rankings[0] for r in rankings)
+
+
+def test_subword_ranking_rescores_only_the_candidates(subword_searcher: Searcher) -> None:
+    from qa.text import normalize
+
+    question = normalize("آرامگاه شاعران شیرازی کجاست؟")
+    vector = subword_searcher.encoder.encode_queries([question])[0]
+    dense, lexical = subword_searcher.rankings(question, vector, 2, "hybrid")
+    ids, scores = subword_searcher.subword_ranking(question, dense, lexical)
+    assert set(ids.tolist()) <= set(dense[0].tolist()) | set(lexical[0].tolist())
+    assert len(ids) and (scores > 0).all() and list(scores) == sorted(scores, reverse=True)
+    top = subword_searcher.search("آرامگاه شاعران شیرازی کجاست؟", top_k=1).hits[0]
+    assert top.passage.doc_id == "shiraz"
 
 
 def test_evidence_points_into_the_document(searcher: Searcher) -> None:
