@@ -28,7 +28,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "eval"))
 
-from tune_fusion import CACHE, REWORDED, article_searchers, collect, farstail_val_set, stand_in_model  # noqa: E402
+from tune_fusion import (  # noqa: E402
+    CACHE,
+    REWORDED,
+    article_searchers,
+    collect,
+    farstail_val_set,
+    stand_in_model,
+)
 
 from qa.abstain import coverage, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402

@@ -141,6 +141,12 @@ def tune(sets: dict[str, list[dict]]) -> FusionSettings:
     return best
 
 
+def _without(row: dict, positives: set[str], ranking):  # type: ignore[no-untyped-def]
+    """A ranking with the passages of `positives` removed (as if they were not in the corpus)."""
+    keep = np.array([row["doc_of"][i] not in positives for i in ranking[0].tolist()], bool)
+    return ranking[0][keep], ranking[1][keep]
+
+
 def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSettings) -> tuple[np.ndarray, np.ndarray]:
     """Signals for each question with its paragraph present (label 1) and removed (label 0)."""
     passages = searcher.metadata.all_passages()
@@ -151,11 +157,8 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
         for label in (1, 0):
             (dense_ids, dense_scores), lexical, subword = row["dense"], row["lexical"], row["subword"]
             if label == 0:
-                def without_positives(ranking):  # type: ignore[no-untyped-def]
-                    keep = np.array([row["doc_of"][i] not in positives for i in ranking[0].tolist()], bool)
-                    return ranking[0][keep], ranking[1][keep]
-                dense_ids, dense_scores = without_positives((dense_ids, dense_scores))
-                lexical, subword = without_positives(lexical), without_positives(subword)
+                dense_ids, dense_scores = _without(row, positives, (dense_ids, dense_scores))
+                lexical, subword = _without(row, positives, lexical), _without(row, positives, subword)
             ids, _ = fuse((dense_ids, dense_scores), lexical, settings, subword)
             if label == 1 and (not len(ids) or row["doc_of"][ids[0]] not in positives):
                 continue  # retrieval missed: not an example of "the answer is here"
