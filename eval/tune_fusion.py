@@ -120,7 +120,7 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
 
 def tune(sets: dict[str, list[dict]]) -> FusionSettings:
     grid = [FusionSettings("blend", d / 20, subword_weight=s / 20)
-            for d in range(0, 11) for s in range(0, 13) if d + s <= 20]
+            for d in range(0, 11) for s in range(0, 17) if d + s <= 20]
     grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10)
              for d in range(1, 6) for s in range(0, 6) for k in (5, 20, 60) if d + s < 10]
     best, best_score = grid[0], -1.0

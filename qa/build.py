@@ -85,7 +85,7 @@ def build_key(corpus_digest: str, encoder: Encoder, chunking: ChunkSettings) -> 
     blob = json.dumps(
         [corpus_digest, encoder.fingerprint, encoder.query_prefix, encoder.passage_prefix,
          chunking.max_chars, chunking.overlap_sentences, CHUNKER_VERSION, NORMALIZER_VERSION,
-         LexicalIndex.settings_static(), subword.settings_static()],
+         LexicalIndex.settings_static(), subword.settings_static(), subword.FORMAT_VERSION],
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
@@ -290,7 +290,7 @@ def build_index(
             lexical.save(build_dir / "lexical")
             lexical_settings = lexical.settings()
             del lexical
-            subwords = subword.build_subword_index(prepared.texts, show_progress=show_progress)
+            subwords = subword.SubwordIndex.build(prepared.texts, show_progress=show_progress)
             subwords.save(build_dir / subword.FOLDER)
             subword_settings = subwords.settings()
             del subwords

@@ -47,6 +47,13 @@ METHODS = ("lucene", "robertson", "atire")
 # hazm strips the madda of a decomposed آ (ا + U+0653) but keeps a composed one, and keeps ئ
 # while turning a hamza written above ی into ی: fold both ways of writing to one letter.
 _FOLD = str.maketrans({"آ": "ا", "ئ": "ی", "ء": None, "\u200c": None})
+
+
+def fold(word: str) -> str:
+    """A word with the letters users type interchangeably folded to one (see _FOLD)."""
+    return word.translate(_FOLD)
+
+
 # Words that ask rather than tell: frequent in questions, rare in passages, so BM25 would give
 # them a high weight for nothing. hazm's general stopword list hurt (it holds content words such
 # as «بزرگ», «اثر», «راه»): -0.010 MRR@10 on PQuAD train.
@@ -202,28 +209,6 @@ def analyzer_settings() -> dict:
     }
 
 
-class WordAnalyzer:
-    """The analyzer above, as a `LexicalIndex` uses one: tokens per passage word, tokens of a
-    query, the settings an index records, and whether IDF is steadied by background statistics."""
-
-    background_idf = True
-
-    @staticmethod
-    def passage_tokens(word: str) -> tuple[str, ...]:
-        return _ANALYZER.passage_tokens(word)
-
-    @staticmethod
-    def query(normalized_text: str) -> list[str]:
-        return analyze(normalized_text)
-
-    @staticmethod
-    def settings() -> dict:
-        return analyzer_settings()
-
-
-WORDS = WordAnalyzer()
-
-
 def _empty() -> tuple[np.ndarray, np.ndarray]:
     return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
 
@@ -243,15 +228,12 @@ def _best(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray,
 
 
 class LexicalIndex:
-    """BM25 over an analyzer's tokens (by default `analyze_passage`'s); row i is texts[i].
-    Safe to share between threads."""
+    """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
 
     def __init__(self, bm25, *, k1: float, b: float, method: str,
-                 background: Background | None | bool = True, analyzer=WORDS) -> None:  # type: ignore[no-untyped-def]
+                 background: Background | None | bool = True) -> None:
         """`background`: True uses the shipped background statistics (qa.background) to steady
-        the IDF of small corpora (for an analyzer that has them), None or False the corpus's
-        own IDF only."""
-        self.analyzer = analyzer
+        the IDF of small corpora, None or False the corpus's own IDF only."""
         self._bm25 = bm25
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Plain ndarray views of the (memory-mapped) arrays: every slice of an np.memmap runs
@@ -263,7 +245,7 @@ class LexicalIndex:
         self.k1, self.b, self.method = k1, b, method
         self._bounds: dict[int, tuple[float, float]] = {}
         if background is True:
-            background = load_background() if analyzer.background_idf else None
+            background = load_background()
         # The stored scores hold Lucene's IDF; other methods' IDF is left alone.
         self.background = background if background and method == "lucene" else None
         self._idf_factors: dict[int, float] = {}
@@ -279,7 +261,6 @@ class LexicalIndex:
         b: float = DEFAULT_B,
         method: str = DEFAULT_METHOD,
         background: Background | None | bool = True,
-        analyzer=WORDS,  # type: ignore[no-untyped-def]
     ) -> LexicalIndex:
         """Index already-normalized `texts`. Scores are bm25s's own formulas; the sparse matrix
         is built here with numpy because bm25s keeps every document as a list of Python ints,
@@ -294,13 +275,12 @@ class LexicalIndex:
         ids_of_word: dict[str, tuple[int, ...]] = {}  # this build's own cache, word -> term ids
         tokens = array("i")
         lengths = np.zeros(len(texts), dtype=np.int64)
-        description = "lexical index" if analyzer is WORDS else f"{analyzer.settings()['analyzer']} index"
-        for row, text in enumerate(tqdm(texts, desc=description, disable=not show_progress)):
+        for row, text in enumerate(tqdm(texts, desc="lexical index", disable=not show_progress)):
             start = len(tokens)
             for word in _WORD.findall(text):
                 ids = ids_of_word.get(word)
                 if ids is None:
-                    passage_tokens = analyzer.passage_tokens(word)
+                    passage_tokens = _ANALYZER.passage_tokens(word)
                     ids = tuple(vocab.setdefault(t, len(vocab)) for t in passage_tokens)
                     ids_of_word[word] = ids
                 tokens.extend(ids)
@@ -341,7 +321,7 @@ class LexicalIndex:
         }
         bm25.vocab_dict = vocab
         bm25.nonoccurrence_array = None
-        return cls(bm25, k1=k1, b=b, method=method, background=background, analyzer=analyzer)
+        return cls(bm25, k1=k1, b=b, method=method, background=background)
 
     def search(self, normalized_query: str, top_k: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the best `top_k` passages, best first (ties by row); only
@@ -360,29 +340,10 @@ class LexicalIndex:
     def query_terms(self, normalized_query: str) -> tuple[list[int], list[float]]:
         """The query's terms found in the index (ascending) and the factor each one's stored
         scores are multiplied by: how often the query repeats it, times the IDF correction."""
-        found = [self._vocab[t] for t in self.analyzer.query(normalized_query) if t in self._vocab]
+        found = [self._vocab[t] for t in analyze(normalized_query) if t in self._vocab]
         terms, repeats = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
         return terms.tolist(), [repeat * self._idf_factor(term)
                                 for term, repeat in zip(terms.tolist(), repeats.tolist(), strict=True)]
-
-    def score_rows(self, normalized_query: str, rows: np.ndarray) -> np.ndarray:
-        """The query's BM25 score of each of `rows` (any order; 0 where no token is shared),
-        looked up by binary search in each query term's list: cheap for a few candidates
-        whatever the corpus size."""
-        rows = np.asarray(rows, dtype=np.int64)
-        order = np.argsort(rows, kind="stable")
-        terms, weights = self.query_terms(normalized_query)
-        scores = np.zeros(len(rows), dtype=np.float32)
-        if terms and len(rows):
-            sorted_rows = rows[order]
-            sorted_scores = np.zeros(len(rows), dtype=np.float32)
-            for term, weight in zip(terms, weights, strict=True):
-                term_rows, data = self._postings(term)
-                at = np.minimum(np.searchsorted(term_rows, sorted_rows), len(term_rows) - 1)
-                present = term_rows[at] == sorted_rows
-                sorted_scores[present] += np.float32(weight) * data[at[present]]
-            scores[order] = sorted_scores
-        return scores
 
     def _doc_freq(self, term: int) -> int:
         return int(self._indptr[term + 1] - self._indptr[term])
@@ -510,7 +471,7 @@ class LexicalIndex:
         Used to judge how much of a question a passage covers, weighting rare words most.
         """
         weights = {}
-        for token in self.analyzer.query(normalized_query):
+        for token in analyze(normalized_query):
             term = self._vocab.get(token)
             doc_freq = 0 if term is None else self._doc_freq(term)
             weights[token] = blended_idf(doc_freq, self.size, token, self.background)
@@ -529,7 +490,7 @@ class LexicalIndex:
 
     def settings(self) -> dict:
         """The analyzer and BM25 parameters this index was built with (for the manifest)."""
-        return {**self.analyzer.settings(), "bm25": {"k1": self.k1, "b": self.b, "method": self.method}}
+        return {**analyzer_settings(), "bm25": {"k1": self.k1, "b": self.b, "method": self.method}}
 
     def _params(self) -> dict:
         return {
@@ -550,7 +511,7 @@ class LexicalIndex:
         )
 
     @classmethod
-    def load(cls, folder: Path, mmap: bool = True, analyzer=WORDS) -> LexicalIndex:  # type: ignore[no-untyped-def]
+    def load(cls, folder: Path, mmap: bool = True) -> LexicalIndex:
         """Open an index written by `save`; refuse one from another format or analyzer."""
         import bm25s
 
@@ -573,7 +534,7 @@ class LexicalIndex:
                 f"lexical index at {folder} is not format qa-lexical {FORMAT_VERSION}: "
                 "rebuild with `qa index build`"
             )
-        expected = analyzer.settings()
+        expected = analyzer_settings()
         recorded = {key: params.get(key) for key in expected}
         if recorded != expected:
             raise IndexInvalidError(
@@ -584,8 +545,7 @@ class LexicalIndex:
         try:
             bm25 = bm25s.BM25.load(folder, mmap=mmap, show_progress=False)
             index = cls(
-                bm25, k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"],
-                analyzer=analyzer,
+                bm25, k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"]
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise IndexInvalidError(

@@ -57,7 +57,7 @@ def check_counts(searcher: Searcher) -> None:
         "manifest passages": searcher.generation.manifest.get("passage_count"),
         "vectors": searcher.dense.size,
         "lexical documents": lexical_size(searcher.lexical),
-        "subword documents": lexical_size(searcher.subword),
+        "subword documents": searcher.subword.size,
         "metadata rows": searcher.metadata.count_passages(),
     }
     if len(set(counts.values())) != 1:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pytest
 
-from qa.errors import IndexInvalidError
+from qa.errors import IndexInvalidError, IndexMissingError
 from qa.fusion import FusionSettings, fuse
-from qa.lexical import LexicalIndex
-from qa.subword import SUBWORDS, build_subword_index, load_subword_index
+from qa.subword import ARRAYS, K1, SUBWORDS, B, SubwordIndex
 from qa.text import normalize
 
 PASSAGES = [
@@ -19,53 +21,100 @@ PASSAGES = [
 ]
 
 
+def grams(text: str) -> set[str]:
+    return set(gram_list(text))
+
+
+def gram_list(text: str) -> list[str]:
+    return [g for word in re.findall(r"\w+", normalize(text)) for g in SUBWORDS.grams(word)]
+
+
 def test_other_forms_of_a_word_share_4grams() -> None:
-    assert set(SUBWORDS.passage_tokens("مستقل")) & set(SUBWORDS.passage_tokens("استقلال")) == {"ستقل"}
-    assert "پاشی" in set(SUBWORDS.passage_tokens("پاشید")) & set(SUBWORDS.passage_tokens("فروپاشی"))
+    assert grams("مستقل") & grams("استقلال") == {"ستقل"}
+    assert "پاشی" in grams("پاشید") & grams("فروپاشی")
     # Boundary marks: a word's start and end differ from the same letters inside a word.
-    assert SUBWORDS.passage_tokens("کتاب") == ("<کتا", "کتاب", "تاب>")
-    assert SUBWORDS.passage_tokens("آب") == ("<اب>",)  # short: the whole padded word, folded
-    assert SUBWORDS.query(normalize("چرا و چگونه؟")) == ["<و>"]  # question words give nothing
+    assert SUBWORDS.grams("کتاب") == ("<کتا", "کتاب", "تاب>")
+    assert SUBWORDS.grams("آب") == ("<اب>",)  # short: the whole padded word, folded
+    assert SUBWORDS.ids(normalize("چرا و چگونه؟")) == list(SUBWORDS.word_ids("و"))  # question words: nothing
 
 
 def test_folded_spellings_give_the_same_grams() -> None:
-    assert SUBWORDS.query(normalize("كشور مستقل شد")) == SUBWORDS.query(normalize("کشور مستقل شد"))
+    assert SUBWORDS.ids(normalize("كشور مستقل شد")) == SUBWORDS.ids(normalize("کشور مستقل شد"))
 
 
 @pytest.fixture(scope="module")
-def index() -> LexicalIndex:
-    return build_subword_index([normalize(text) for text in PASSAGES])
+def index() -> SubwordIndex:
+    return SubwordIndex.build([normalize(text) for text in PASSAGES])
 
 
-def test_a_reworded_question_finds_its_passage(index: LexicalIndex) -> None:
-    rows, _ = index.search(normalize("قزاقستان کی مستقل شد؟"), top_k=1)
-    assert rows.tolist() == [0]
-    rows, _ = index.search(normalize("شوروی چرا از هم پاشید؟"), top_k=1)
-    assert rows.tolist() == [1]
+def reference_scores(texts: list[str], query: str) -> np.ndarray:
+    """BM25 (Lucene's IDF, bm25s's term part) computed the plain way, gram by gram."""
+    docs = [gram_list(t) for t in texts]
+    average = np.mean([len(d) for d in docs])
+    scores = np.zeros(len(docs))
+    asked = gram_list(query)
+    for gram in set(asked):
+        df = sum(gram in d for d in docs)
+        if not df:
+            continue
+        idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+        for row, doc in enumerate(docs):
+            tf = doc.count(gram)
+            scores[row] += asked.count(gram) * idf * tf / (tf + K1 * (1 - B + B * len(doc) / average))
+    return scores
 
 
-@pytest.mark.parametrize("question", ["قزاقستان کی مستقل شد؟", "پایتخت کجا منتقل شد", "کتاب"])
-def test_scoring_given_rows_equals_scoring_all_passages(index: LexicalIndex, question: str) -> None:
-    query = normalize(question)
-    terms, weights = index.query_terms(query)
-    full = np.zeros(index.size, dtype=np.float32)
-    rows, scores = index._search_exhaustive(terms, weights, index.size)
-    full[rows] = scores
-    for candidates in ([3, 0, 2], [1], [2, 1, 0, 3], []):
-        got = index.score_rows(query, np.array(candidates, dtype=np.int64))
-        assert np.array_equal(got, full[candidates])
+@pytest.mark.parametrize("question", ["قزاقستان کی مستقل شد؟", "پایتخت کجا منتقل شد", "کتاب کتابخانه", "xyz"])
+def test_scores_equal_plain_bm25_for_any_rows(index: SubwordIndex, question: str) -> None:
+    want = reference_scores(PASSAGES, question)
+    for rows in ([3, 0, 2], [1], [2, 1, 0, 3], [], [0, 0]):
+        got = index.score_rows(normalize(question), np.array(rows, dtype=np.int64))
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want[rows], rtol=1e-5)
 
 
-def test_saved_index_loads_and_the_word_analyzer_refuses_it(index: LexicalIndex, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_reworded_question_scores_its_passage_highest(index: SubwordIndex) -> None:
+    every = np.arange(len(PASSAGES))
+    assert int(np.argmax(index.score_rows(normalize("قزاقستان کی مستقل شد؟"), every))) == 0
+    assert int(np.argmax(index.score_rows(normalize("شوروی چرا از هم پاشید؟"), every))) == 1
+
+
+def test_building_in_chunks_gives_the_same_index(monkeypatch: pytest.MonkeyPatch, index: SubwordIndex) -> None:
+    import qa.subword
+
+    monkeypatch.setattr(qa.subword, "_ROWS_PER_CHUNK", 3)
+    chunked = SubwordIndex.build([normalize(text) for text in PASSAGES])
+    for name in ARRAYS:
+        assert np.array_equal(getattr(chunked, name), getattr(index, name)), name
+
+
+def test_an_empty_corpus_and_an_empty_passage() -> None:
+    empty = SubwordIndex.build([])
+    assert empty.size == 0 and not len(empty.score_rows("کتاب", np.empty(0, dtype=np.int64)))
+    index = SubwordIndex.build(["", normalize("کتاب")])
+    assert index.score_rows(normalize("کتاب"), np.array([0, 1])).tolist()[0] == 0.0
+
+
+def test_saved_index_loads_and_damage_or_another_analyzer_is_refused(index: SubwordIndex, tmp_path) -> None:  # type: ignore[no-untyped-def]
     index.save(tmp_path / "subword")
-    loaded = load_subword_index(tmp_path / "subword")
+    loaded = SubwordIndex.load(tmp_path / "subword")
+    every = np.arange(len(PASSAGES))
     query = normalize("قزاقستان کی مستقل شد؟")
-    assert np.array_equal(loaded.search(query, 4)[0], index.search(query, 4)[0])
+    assert np.array_equal(loaded.score_rows(query, every), index.score_rows(query, every))
+    params = tmp_path / "subword" / "subword.json"
+    settings = json.loads(params.read_text(encoding="utf-8"))
+    params.write_text(json.dumps({**settings, "gram": 3}), encoding="utf-8")
     with pytest.raises(IndexInvalidError, match="analyzer"):
-        LexicalIndex.load(tmp_path / "subword")
-    LexicalIndex.build([normalize(t) for t in PASSAGES]).save(tmp_path / "words")
-    with pytest.raises(IndexInvalidError, match="analyzer"):
-        load_subword_index(tmp_path / "words")
+        SubwordIndex.load(tmp_path / "subword")
+    params.write_text(json.dumps({**settings, "num_docs": 5}), encoding="utf-8")
+    with pytest.raises(IndexInvalidError, match="damaged"):
+        SubwordIndex.load(tmp_path / "subword")
+    params.write_text(json.dumps(settings), encoding="utf-8")
+    np.save(tmp_path / "subword" / "counts.npy", index.counts[:-1])
+    with pytest.raises(IndexInvalidError, match="damaged"):
+        SubwordIndex.load(tmp_path / "subword")
+    with pytest.raises(IndexMissingError):
+        SubwordIndex.load(tmp_path / "nowhere")
 
 
 def test_subword_weight_moves_the_fused_ranking() -> None:
