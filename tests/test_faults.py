@@ -71,7 +71,7 @@ def test_every_file_kind_truncated_or_flipped_is_refused(
     index, old, new = two_generations
     files = _files(index / store.GENERATIONS / new)
     kinds = {name.split("/")[0] for name in files}
-    assert {"vectors.faiss", "metadata.sqlite", "lexical", store.MANIFEST} <= kinds
+    assert {"vectors.faiss", "metadata.sqlite", "lexical", "subword", store.MANIFEST} <= kinds
     rng = random.Random(5)
     cases = 0
     for name in files:

@@ -127,3 +127,16 @@ def test_subword_weight_moves_the_fused_ranking() -> None:
     three_way = FusionSettings("blend", 0.2, subword_weight=0.5)
     assert three_way.lexical_weight == pytest.approx(0.3)
     assert fuse(dense, lexical, three_way, subword)[0].tolist()[0] == 1
+
+
+def test_an_index_built_before_subwords_is_refused_with_a_rebuild_message(tiny_index) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from qa import store
+    from qa.service import check_query_settings
+
+    generation = store.load_current(tiny_index)[0]
+    check_query_settings(generation)
+    older = {k: v for k, v in generation.manifest.items() if k != "subword"}
+    with pytest.raises(IndexInvalidError, match="rebuild with `qa index build`"):
+        check_query_settings(dataclasses.replace(generation, manifest=older))
