@@ -169,25 +169,43 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
     return np.array(features), np.array(labels)
 
 
-def calibrate(features: np.ndarray, labels: np.ndarray) -> dict:
+def _concatenate(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    return np.concatenate([f for f, _ in parts]), np.concatenate([y for _, y in parts])
+
+
+def _balanced_accuracy(answer: np.ndarray, labels: np.ndarray) -> float:
+    """Answerable and unanswerable questions count equally."""
+    return float((answer[labels == 1].mean() + (~answer[labels == 0]).mean()) / 2)
+
+
+def calibrate(sets: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
+    """A logistic model and threshold in which every set counts the same, and within each set
+    answerable and unanswerable questions count the same: the small user-like sets (the
+    reworded questions) are not outweighed by the large PQuAD ones."""
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=1.0, class_weight="balanced").fit(features, labels)
-    probabilities = model.predict_proba(features)[:, 1]
-    best_threshold, best_accuracy = 0.5, 0.0
-    for threshold in np.linspace(0.05, 0.95, 91):
-        predicted = probabilities >= threshold
-        # Balanced accuracy: answerable and unanswerable questions count equally.
-        accuracy = float((predicted[labels == 1].mean() + (~predicted[labels == 0]).mean()) / 2)
-        if accuracy > best_accuracy:
-            best_threshold, best_accuracy = float(threshold), accuracy
-    predicted = probabilities >= best_threshold
-    no_answer_precision = float((~predicted & (labels == 0)).sum() / max(1, (~predicted).sum()))
-    no_answer_recall = float((~predicted & (labels == 0)).sum() / max(1, (labels == 0).sum()))
-    print(f"abstention on train: accuracy {best_accuracy:.4f}, 'no answer' precision "
-          f"{no_answer_precision:.4f} recall {no_answer_recall:.4f} at threshold {best_threshold:.2f}")
+    features, labels = _concatenate(list(sets.values()))
+    weights = np.concatenate([np.where(y == 1, 1 / max(1, (y == 1).sum()), 1 / max(1, (y == 0).sum()))
+                              for _, y in sets.values()])
+    weights *= len(weights) / weights.sum()  # mean weight 1: the regularization keeps its usual strength
+    model = LogisticRegression(C=1.0).fit(features, labels, sample_weight=weights)
+    probability = {name: model.predict_proba(f)[:, 1] for name, (f, _) in sets.items()}
+
+    def score(threshold: float) -> float:
+        return float(np.mean([_balanced_accuracy(probability[name] >= threshold, y)
+                              for name, (_, y) in sets.items()]))
+
+    best_threshold = max(np.linspace(0.05, 0.95, 91), key=lambda t: (score(t), -abs(t - 0.5)))
+    best_accuracy = score(best_threshold)
+    print(f"abstention on train: mean balanced accuracy {best_accuracy:.4f} at threshold {best_threshold:.2f}")
+    for name, (_, y) in sets.items():
+        answer = probability[name] >= best_threshold
+        no_answer_precision = float((~answer & (y == 0)).sum() / max(1, (~answer).sum()))
+        no_answer_recall = float((~answer & (y == 0)).sum() / max(1, (y == 0).sum()))
+        print(f"  {name}: balanced accuracy {_balanced_accuracy(answer, y):.4f}, 'no answer' precision "
+              f"{no_answer_precision:.4f} recall {no_answer_recall:.4f}, answerable kept {answer[y == 1].mean():.4f}")
     return {"intercept": float(model.intercept_[0]), "coef_dense": float(model.coef_[0][0]),
-            "coef_coverage": float(model.coef_[0][1]), "threshold": round(best_threshold, 4),
+            "coef_coverage": float(model.coef_[0][1]), "threshold": round(float(best_threshold), 4),
             "train_accuracy": round(best_accuracy, 4)}
 
 
@@ -241,13 +259,14 @@ def main() -> None:
             "reworded-article": [row for _, rows in reworded_per_article for row in rows]}
     best = tune(sets)
     # Single articles make the unanswerable questions on topic.
-    parts = [abstention_samples(pquad, sets["pquad-train"], best),
-             abstention_samples(farstail, sets["farstail-val"], best),
-             abstention_samples(pquad, sets["reworded"], best)]
-    parts += [abstention_samples(searcher, rows, best) for searcher, rows in per_article + reworded_per_article]
-    features = np.concatenate([f for f, _ in parts])
-    labels = np.concatenate([y for _, y in parts])
-    calibration = calibrate(features, labels)
+    calibration = calibrate({
+        "pquad-train": abstention_samples(pquad, sets["pquad-train"], best),
+        "farstail-val": abstention_samples(farstail, sets["farstail-val"], best),
+        "reworded": abstention_samples(pquad, sets["reworded"], best),
+        "pquad-article": _concatenate([abstention_samples(searcher, rows, best) for searcher, rows in per_article]),
+        "reworded-article": _concatenate([abstention_samples(searcher, rows, best)
+                                          for searcher, rows in reworded_per_article]),
+    })
     if args.write_calibration:
         calibration.update({"model_fingerprint": bundled.fingerprint, "fusion": best.__dict__,
                             "fitted_on": f"held-out PQuAD train questions ({args.holdout}) and the reworded questions on those articles (data/reworded_train_questions.jsonl), over the whole corpus and per article, + FarsTail val entailments, eval/tune_fusion.py"})
