@@ -1,10 +1,11 @@
 """Subword matching: BM25 over the character 4-grams of words, a second lexical signal.
 
-Users ask in other forms of the document's words: «مستقل شد» for «استقلال», «پاشید» for
-«فروپاشی», «بنیان نهاد» for «بنیان‌گذاشته». Whole-word BM25 (qa.lexical) sees nothing in common
-there; the words' character 4-grams do («ستقل», «پاشی»). Each word is folded as the word
-analyzer folds it, question words are dropped, and the word is padded with boundary marks so
-that «<کتا» (a word that starts so) differs from «کتا» inside a word.
+Users ask in other forms of the document's words: «سلطنت کرد» for «سلطان بود», «بنیان نهاد»
+for «بنیان‌گذاشته شد», «فوت» for «درگذشت»... Whole-word BM25 (qa.lexical) sees nothing in common
+in the first two; the words' character 4-grams do («<سلط», «بنیا»). Each word is folded as the
+word analyzer folds it, question words are dropped, and the word is padded with boundary marks
+so that «<کتا» (a word that starts so) differs from «کتا» inside a word. (No string signal
+helps with the third: that is the dense model's job.)
 
 The signal only rescores the passages the word and dense rankings found: measured on train-side
 proxies, that ranks as well as searching every passage for 4-grams. So the index is a forward

@@ -14,9 +14,9 @@ from qa.subword import ARRAYS, K1, SUBWORDS, B, SubwordIndex
 from qa.text import normalize
 
 PASSAGES = [
-    "قزاقستان در سال ۱۹۹۱ استقلال خود را اعلام کرد",
-    "اتحاد جماهیر شوروی در پی فروپاشی به پانزده کشور تقسیم شد",
-    "پایتخت این کشور از آلماتی به آستانا منتقل شد",
+    "شاه عباس از سال ۹۹۶ تا ۱۰۳۸ سلطان ایران بود",
+    "این بنا در سال ۱۳۱۴ به دست معماران ایرانی بنیان‌گذاشته شد",
+    "پایتخت صفویان از قزوین به اصفهان منتقل شد",
     "کتابخانه ملی در مرکز شهر است",
 ]
 
@@ -30,8 +30,8 @@ def gram_list(text: str) -> list[str]:
 
 
 def test_other_forms_of_a_word_share_4grams() -> None:
-    assert grams("مستقل") & grams("استقلال") == {"ستقل"}
-    assert "پاشی" in grams("پاشید") & grams("فروپاشی")
+    assert grams("سلطان") & grams("سلطنت") == {"<سلط"}
+    assert "بنیا" in grams("بنیان نهاد") & grams("بنیان‌گذاشته")
     # Boundary marks: a word's start and end differ from the same letters inside a word.
     assert SUBWORDS.grams("کتاب") == ("<کتا", "کتاب", "تاب>")
     assert SUBWORDS.grams("آب") == ("<اب>",)  # short: the whole padded word, folded
@@ -39,7 +39,7 @@ def test_other_forms_of_a_word_share_4grams() -> None:
 
 
 def test_folded_spellings_give_the_same_grams() -> None:
-    assert SUBWORDS.ids(normalize("كشور مستقل شد")) == SUBWORDS.ids(normalize("کشور مستقل شد"))
+    assert SUBWORDS.ids(normalize("كشور سلطنتي")) == SUBWORDS.ids(normalize("کشور سلطنتی"))
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def reference_scores(texts: list[str], query: str) -> np.ndarray:
     return scores
 
 
-@pytest.mark.parametrize("question", ["قزاقستان کی مستقل شد؟", "پایتخت کجا منتقل شد", "کتاب کتابخانه", "xyz"])
+@pytest.mark.parametrize("question", ["شاه عباس کی سلطنت کرد؟", "پایتخت کجا منتقل شد", "کتاب کتابخانه", "xyz"])
 def test_scores_equal_plain_bm25_for_any_rows(index: SubwordIndex, question: str) -> None:
     want = reference_scores(PASSAGES, question)
     for rows in ([3, 0, 2], [1], [2, 1, 0, 3], [], [0, 0]):
@@ -75,8 +75,8 @@ def test_scores_equal_plain_bm25_for_any_rows(index: SubwordIndex, question: str
 
 def test_a_reworded_question_scores_its_passage_highest(index: SubwordIndex) -> None:
     every = np.arange(len(PASSAGES))
-    assert int(np.argmax(index.score_rows(normalize("قزاقستان کی مستقل شد؟"), every))) == 0
-    assert int(np.argmax(index.score_rows(normalize("شوروی چرا از هم پاشید؟"), every))) == 1
+    assert int(np.argmax(index.score_rows(normalize("شاه عباس تا کی سلطنت کرد؟"), every))) == 0
+    assert int(np.argmax(index.score_rows(normalize("چه کسی این بنا را بنیان نهاد؟"), every))) == 1
 
 
 def test_building_in_chunks_gives_the_same_index(monkeypatch: pytest.MonkeyPatch, index: SubwordIndex) -> None:
@@ -99,7 +99,7 @@ def test_saved_index_loads_and_damage_or_another_analyzer_is_refused(index: Subw
     index.save(tmp_path / "subword")
     loaded = SubwordIndex.load(tmp_path / "subword")
     every = np.arange(len(PASSAGES))
-    query = normalize("قزاقستان کی مستقل شد؟")
+    query = normalize("شاه عباس کی سلطنت کرد؟")
     assert np.array_equal(loaded.score_rows(query, every), index.score_rows(query, every))
     params = tmp_path / "subword" / "subword.json"
     settings = json.loads(params.read_text(encoding="utf-8"))
