@@ -38,22 +38,21 @@ def _min_max(scores: np.ndarray) -> np.ndarray:
 def fuse(dense: Ranking, lexical: Ranking, settings: FusionSettings,
          subword: Ranking | None = None) -> Ranking:
     """One ranking from all: ids sorted by fused score (ties by id, so results are stable)."""
-    fused: dict[int, float] = {}
     rankings, weights = [dense, lexical], [settings.dense_weight, settings.lexical_weight]
     if subword is not None and settings.subword_weight > 0:
         rankings.append(subword)
         weights.append(settings.subword_weight)
+    parts = []
     for (ids, scores), weight in zip(rankings, weights, strict=True):
         if settings.method == "rrf":
-            contributions = weight / (settings.rrf_k + np.arange(1, len(ids) + 1))
+            parts.append(weight / (settings.rrf_k + np.arange(1, len(ids) + 1)))
         elif settings.method == "blend":
-            contributions = weight * _min_max(scores)
+            parts.append(weight * _min_max(scores))
         else:
             raise ValueError(f"unknown fusion method {settings.method!r}")
-        for pid, value in zip(ids.tolist(), contributions.tolist(), strict=True):
-            fused[pid] = fused.get(pid, 0.0) + value
-    order = sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-    return (
-        np.array([pid for pid, _ in order], dtype=np.int64),
-        np.array([score for _, score in order], dtype=np.float32),
-    )
+    every_id = np.concatenate([np.asarray(ids, dtype=np.int64) for ids, _ in rankings])
+    # Each passage's contributions summed in float64, in the rankings' order.
+    unique_ids, owner = np.unique(every_id, return_inverse=True)
+    fused = np.bincount(owner, weights=np.concatenate(parts), minlength=len(unique_ids))
+    order = np.lexsort((unique_ids, -fused))
+    return unique_ids[order], fused[order].astype(np.float32)

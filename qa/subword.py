@@ -89,6 +89,8 @@ class SubwordIndex:
     Safe to share between threads (read only)."""
 
     def __init__(self, arrays: dict[str, np.ndarray], *, k1: float = K1, b: float = B) -> None:
+        # Plain ndarray views of memory-mapped arrays: slicing an np.memmap runs Python code.
+        arrays = {name: np.asarray(array) for name, array in arrays.items()}
         self.grams = arrays["grams"]  # uint32, passage after passage
         self.counts = arrays["counts"]  # uint16, the count of each of those grams
         self.offsets = arrays["offsets"]  # int64, passage i owns [offsets[i], offsets[i + 1])
