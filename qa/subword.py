@@ -137,7 +137,7 @@ class SubwordIndex:
             frequencies.append(frequency)
         bar.close()
         vocabulary, inverse = np.unique(np.concatenate(vocabularies or [_NO_IDS]), return_inverse=True)
-        doc_freq = np.bincount(inverse, weights=np.concatenate(frequencies or [np.empty(0)]),
+        doc_freq = np.bincount(inverse, weights=np.concatenate(frequencies or [np.empty(0, dtype=np.int64)]),
                                minlength=len(vocabulary))
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.concatenate(sizes or [np.empty(0, dtype=np.int64)]), out=offsets[1:])
