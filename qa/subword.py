@@ -34,7 +34,7 @@ ANALYZER_NAME = "qa-char-4grams"
 ANALYZER_VERSION = 1
 GRAM = 4
 FORMAT = "qa-subword"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: counts as uint8
 FOLDER = "subword"  # inside a generation
 PARAMS_FILE = "subword.json"
 # BM25 as bm25s's "lucene" variant scores it (the signal is min-max normalized before fusing).
@@ -92,7 +92,7 @@ class SubwordIndex:
         # Plain ndarray views of memory-mapped arrays: slicing an np.memmap runs Python code.
         arrays = {name: np.asarray(array) for name, array in arrays.items()}
         self.grams = arrays["grams"]  # uint32, passage after passage
-        self.counts = arrays["counts"]  # uint16, the count of each of those grams
+        self.counts = arrays["counts"]  # uint8, the count of each of those grams (at most 255)
         self.offsets = arrays["offsets"]  # int64, passage i owns [offsets[i], offsets[i + 1])
         self.lengths = arrays["lengths"]  # int32, 4-grams in each passage, repeats counted
         self.vocabulary = arrays["vocabulary"]  # uint32, sorted ids of all 4-grams
@@ -130,7 +130,7 @@ class SubwordIndex:
             chunk_grams = (keys & 0xFFFFFFFF).astype(np.uint32)
             sizes.append(np.bincount(keys >> 32, minlength=len(chunk)))
             grams.append(chunk_grams)
-            counts.append(np.minimum(chunk_counts, np.iinfo(np.uint16).max).astype(np.uint16))
+            counts.append(np.minimum(chunk_counts, np.iinfo(np.uint8).max).astype(np.uint8))
             lengths.append(chunk_lengths.astype(np.int32))
             vocabulary, frequency = np.unique(chunk_grams, return_counts=True)
             vocabularies.append(vocabulary)
@@ -143,7 +143,7 @@ class SubwordIndex:
         np.cumsum(np.concatenate(sizes or [np.empty(0, dtype=np.int64)]), out=offsets[1:])
         return cls({
             "grams": np.concatenate(grams or [_NO_IDS]),
-            "counts": np.concatenate(counts or [np.empty(0, dtype=np.uint16)]),
+            "counts": np.concatenate(counts or [np.empty(0, dtype=np.uint8)]),
             "offsets": offsets,
             "lengths": np.concatenate(lengths or [np.empty(0, dtype=np.int32)]),
             "vocabulary": vocabulary.astype(np.uint32),

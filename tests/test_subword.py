@@ -140,3 +140,10 @@ def test_an_index_built_before_subwords_is_refused_with_a_rebuild_message(tiny_i
     older = {k: v for k, v in generation.manifest.items() if k != "subword"}
     with pytest.raises(IndexInvalidError, match="rebuild with `qa index build`"):
         check_query_settings(dataclasses.replace(generation, manifest=older))
+
+
+def test_counts_saturate_instead_of_wrapping() -> None:
+    index = SubwordIndex.build([normalize("کتاب " * 300), normalize("کتاب")])
+    assert int(index.counts.max()) == 255
+    scores = index.score_rows(normalize("کتاب"), np.array([0, 1]))
+    assert np.isfinite(scores).all() and (scores > 0).all()
