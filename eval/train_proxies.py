@@ -34,15 +34,14 @@ from tune_fusion import (  # noqa: E402
     article_searchers,
     collect,
     farstail_val_set,
+    mrr,
     stand_in_model,
 )
 
 from qa.abstain import coverage, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
-from qa.evaluate import first_hit_rank, index_for_corpus, load_questions, metrics_from_ranks  # noqa: E402
-from qa.fusion import FusionSettings, fuse  # noqa: E402
-from qa.lexical import analyze_passage  # noqa: E402
+from qa.evaluate import index_for_corpus, load_questions  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
 
@@ -53,25 +52,8 @@ def low_overlap(row: dict, searcher: Searcher) -> bool:
     weights = searcher.lexical.term_weights(row["normalized"])
     wanted = set(row["question"].positive_ids)
     positives = searcher.metadata.passages([i for i, doc in enumerate(row["doc_of"]) if doc in wanted])
-    return max((coverage(weights, set(analyze_passage(searcher.passage_index_text(p))))
+    return max((coverage(weights, searcher.passage_tokens(p))
                 for p in positives), default=0.0) < LOW_OVERLAP
-
-
-def ranking(row: dict, retriever: str, fusion: FusionSettings):  # type: ignore[no-untyped-def]
-    if retriever == "dense":
-        return row["dense"][0]
-    if retriever == "lexical":
-        return row["lexical"][0]
-    return fuse(row["dense"], row["lexical"], fusion, row["subword"])[0]
-
-
-def metrics(rows: list[dict], retriever: str, fusion: FusionSettings) -> dict[str, float]:
-    ranks = []
-    for row in rows:
-        positives = set(row["question"].positive_ids)
-        ids = ranking(row, retriever, fusion)[:10].tolist()
-        ranks.append(first_hit_rank(row["doc_of"][i] in positives for i in ids))
-    return metrics_from_ranks(ranks)
 
 
 def main() -> None:
@@ -106,7 +88,7 @@ def main() -> None:
         low = [row for row, searcher in pairs if low_overlap(row, searcher)]
         for label, rows in ((name, everything), (f"{name}, low overlap", low)):
             for retriever in ("hybrid", "lexical", "dense"):
-                m = metrics(rows, retriever, fusion)
+                m = mrr(rows, fusion, retriever)
                 print(f"| {label} | {len(rows)} | {retriever} | {m['recall@1']:.4f} | "
                       f"{m['recall@5']:.4f} | {m['mrr@10']:.4f} |")
 

@@ -43,7 +43,6 @@ from qa.evaluate import (  # noqa: E402
     metrics_from_ranks,
 )
 from qa.fusion import FusionSettings, fuse  # noqa: E402
-from qa.lexical import analyze_passage  # noqa: E402
 from qa.search import FUSION_DEPTH, Searcher  # noqa: E402
 from qa.text import normalize  # noqa: E402
 
@@ -105,6 +104,7 @@ def collect(searcher: Searcher, questions: list[Question]) -> list[dict]:
 
 
 def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid") -> dict:
+    """Recall@k and MRR@10 of one retriever ("hybrid" fused with `settings`) over collected rows."""
     ranks = []
     for row in rows:
         if which == "dense":
@@ -163,7 +163,7 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
             if label == 1 and (not len(ids) or row["doc_of"][ids[0]] not in positives):
                 continue  # retrieval missed: not an example of "the answer is here"
             top = passages[int(ids[0])] if len(ids) else None
-            cover = coverage(weights, set(analyze_passage(searcher.passage_index_text(top)))) if top else 0.0
+            cover = coverage(weights, searcher.passage_tokens(top)) if top else 0.0
             features.append([float(dense_scores[0]) if len(dense_scores) else 0.0, cover])
             labels.append(label)
     return np.array(features), np.array(labels)
