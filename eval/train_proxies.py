@@ -71,15 +71,15 @@ def main() -> None:
     ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
     farstail = Searcher(index_for_corpus(ft_corpus, CACHE, encoder, chunking), encoder)
     sets: dict[str, list[tuple[dict, Searcher]]] = {
-        "pquad-train": [(row, pquad) for row in collect(pquad, questions)],
+        "pquad-train": [(row, pquad) for row in collect(pquad, questions, fusion.synonym_weight)],
         "pquad-article": [(row, searcher) for searcher, asked in article_searchers(questions, encoder, chunking)
-                          for row in collect(searcher, asked)],
-        "farstail-val": [(row, farstail) for row in collect(farstail, ft_questions)],
+                          for row in collect(searcher, asked, fusion.synonym_weight)],
+        "farstail-val": [(row, farstail) for row in collect(farstail, ft_questions, fusion.synonym_weight)],
     }
     reworded = load_questions(REWORDED)
-    sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded)]
+    sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded, fusion.synonym_weight)]
     sets["reworded-article"] = [(row, searcher) for searcher, asked in article_searchers(reworded, encoder, chunking)
-                                for row in collect(searcher, asked)]
+                                for row in collect(searcher, asked, fusion.synonym_weight)]
     print(f"model {encoder.name}, fusion {fusion}")
     print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|")

@@ -48,6 +48,8 @@ from qa.text import normalize  # noqa: E402
 
 CACHE = REPO / ".cache" / "qa"
 REWORDED = REPO / "data" / "reworded_train_questions.jsonl"
+# How much a thesaurus synonym counts in the word query (qa.synonyms), tried with every fusion.
+SYNONYM_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 FARSTAIL_VAL = REPO.parent / "shared" / "data" / "farstail" / "val.tsv"
 
 
@@ -90,15 +92,19 @@ def article_searchers(questions: list[Question], encoder, chunking: ChunkSetting
         yield Searcher(index_for_corpus(corpus, CACHE, encoder, chunking), encoder), asked
 
 
-def collect(searcher: Searcher, questions: list[Question]) -> list[dict]:
-    """Both rankings (doc ids per row) for every question, computed once."""
+def collect(searcher: Searcher, questions: list[Question], synonym_weight: float = 0.0) -> list[dict]:
+    """Both rankings (doc ids per row) for every question, computed once (the word ranking
+    with thesaurus synonyms at `synonym_weight`)."""
     normalized = [normalize(q.question) for q in questions]
     vectors = searcher.encoder.encode_queries(normalized)
     doc_of = [p.doc_id for p in searcher.metadata.all_passages()]
     rows = []
     for question, norm, vector in zip(questions, normalized, vectors, strict=True):
-        dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid")
+        dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid", synonym_weight)
+        # The lexical retriever alone is plain BM25 (synonyms are a hybrid feature).
+        plain = searcher.rankings(norm, vector, FUSION_DEPTH, "lexical")[1] if synonym_weight > 0 else lexical
         rows.append({"question": question, "normalized": norm, "dense": dense, "lexical": lexical,
+                     "plain_lexical": plain,
                      "subword": searcher.subword_ranking(norm, dense, lexical), "doc_of": doc_of})
     return rows
 
@@ -110,7 +116,7 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
         if which == "dense":
             ids = row["dense"][0]
         elif which == "lexical":
-            ids = row["lexical"][0]
+            ids = row["plain_lexical"][0]
         else:
             ids = fuse(row["dense"], row["lexical"], settings, row["subword"])[0]  # type: ignore[arg-type]
         positives = set(row["question"].positive_ids)
@@ -118,12 +124,14 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
     return metrics_from_ranks(ranks)
 
 
-def tune(sets: dict[str, list[dict]]) -> FusionSettings:
-    grid = [FusionSettings("blend", d / 20, subword_weight=s / 20)
+def tune(sets: dict[str, list[dict]], synonym_weight: float = 0.0) -> tuple[FusionSettings, float]:
+    """The fusion with the best mean MRR@10 over `sets` (collected at `synonym_weight`)."""
+    grid = [FusionSettings("blend", d / 20, subword_weight=s / 20, synonym_weight=synonym_weight)
             for d in range(0, 11) for s in range(0, 17) if d + s <= 20]
-    grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10)
+    grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10, synonym_weight=synonym_weight)
              for d in range(1, 6) for s in range(0, 6) for k in (5, 20, 60) if d + s < 10]
     best, best_score = grid[0], -1.0
+    print(f"\nsynonym weight {synonym_weight}:")
     print("| fusion | " + " | ".join(f"{name} MRR@10" for name in sets) + " | mean |")
     print("|---|" + "---|" * (len(sets) + 1))
     for which in ("dense", "lexical"):
@@ -137,8 +145,8 @@ def tune(sets: dict[str, list[dict]]) -> FusionSettings:
               + " | ".join(f"{s:.4f}" for s in scores) + f" | {mean:.4f} |")
         if mean > best_score + 1e-9:
             best, best_score = settings, mean
-    print(f"\nbest: {best} (mean MRR@10 {best_score:.4f})")
-    return best
+    print(f"best at synonym weight {synonym_weight}: {best} (mean MRR@10 {best_score:.4f})")
+    return best, best_score
 
 
 def _without(row: dict, positives: set[str], ranking):  # type: ignore[no-untyped-def]
@@ -247,17 +255,32 @@ def main() -> None:
     reworded = load_questions(REWORDED)
     print(f"{len(train_questions)} PQuAD train questions, {len(ft_questions)} FarsTail val pairs, "
           f"{len(reworded)} reworded questions")
-    per_article = [(searcher, collect(searcher, asked))
-                   for searcher, asked in article_searchers(train_questions, encoder, chunking)]
-    reworded_per_article = [(searcher, collect(searcher, asked))
-                            for searcher, asked in article_searchers(reworded, encoder, chunking)]
-    # PQuAD questions share the paragraph's words; FarsTail rewordings and the reworded
-    # questions (written as users ask, on held-out train articles) share fewer, as real users'
-    # questions do, so they weigh half of the choice.
-    sets = {"pquad-train": collect(pquad, train_questions), "farstail-val": collect(farstail, ft_questions),
-            "reworded": collect(pquad, reworded),
-            "reworded-article": [row for _, rows in reworded_per_article for row in rows]}
-    best = tune(sets)
+    articles = list(article_searchers(train_questions, encoder, chunking))
+    reworded_articles = list(article_searchers(reworded, encoder, chunking))
+
+    def collect_all(synonym_weight: float):  # type: ignore[no-untyped-def]
+        per_article = [(searcher, collect(searcher, asked, synonym_weight)) for searcher, asked in articles]
+        reworded_per_article = [(searcher, collect(searcher, asked, synonym_weight))
+                                for searcher, asked in reworded_articles]
+        # PQuAD questions share the paragraph's words; FarsTail rewordings and the reworded
+        # questions (written as users ask, on held-out train articles) share fewer, as real
+        # users' questions do, so they weigh half of the choice.
+        sets = {"pquad-train": collect(pquad, train_questions, synonym_weight),
+                "farstail-val": collect(farstail, ft_questions, synonym_weight),
+                "reworded": collect(pquad, reworded, synonym_weight),
+                "reworded-article": [row for _, rows in reworded_per_article for row in rows]}
+        return sets, per_article, reworded_per_article
+
+    # The synonym weight changes the word ranking itself, so each is collected anew.
+    chosen = None
+    for synonym_weight in SYNONYM_WEIGHTS:
+        collected = collect_all(synonym_weight)
+        settings, score = tune(collected[0], synonym_weight)
+        if chosen is None or score > chosen[1] + 1e-9:
+            chosen = (settings, score, collected)
+    assert chosen is not None
+    best, best_score, (sets, per_article, reworded_per_article) = chosen
+    print(f"\nbest: {best} (mean MRR@10 {best_score:.4f})")
     # Single articles make the unanswerable questions on topic.
     calibration = calibrate({
         "pquad-train": abstention_samples(pquad, sets["pquad-train"], best),

@@ -20,6 +20,9 @@ class FusionSettings:
     rrf_k: int = 60
     # The subword (character 4-gram) ranking's share; the word ranking gets what is left.
     subword_weight: float = 0.0
+    # How much a thesaurus synonym of a question word counts in the word query, relative to
+    # the word itself (qa.synonyms; hybrid retrieval only; 0: no synonyms).
+    synonym_weight: float = 0.0
 
     @property
     def lexical_weight(self) -> float:

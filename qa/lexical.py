@@ -22,7 +22,7 @@ import json
 import re
 import unicodedata
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -323,13 +323,15 @@ class LexicalIndex:
         bm25.nonoccurrence_array = None
         return cls(bm25, k1=k1, b=b, method=method, background=background)
 
-    def search(self, normalized_query: str, top_k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, normalized_query: str, top_k: int,
+               extra_tokens: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the best `top_k` passages, best first (ties by row); only
         passages sharing a token with the query. A query of question words only gives empty
-        arrays."""
+        arrays. `extra_tokens` (token -> weight, e.g. synonyms) are searched too, each scored
+        as a query word times its weight."""
         if top_k < 1:
             raise InputError(f"top_k must be at least 1, not {top_k}")
-        terms, weights = self.query_terms(normalized_query)
+        terms, weights = self.query_terms(normalized_query, extra_tokens)
         if not terms:
             return _empty()
         pruned = self._search_pruned(terms, weights, top_k)
@@ -337,13 +339,20 @@ class LexicalIndex:
             return pruned
         return self._search_exhaustive(terms, weights, top_k)
 
-    def query_terms(self, normalized_query: str) -> tuple[list[int], list[float]]:
+    def query_terms(self, normalized_query: str,
+                    extra_tokens: Mapping[str, float] | None = None) -> tuple[list[int], list[float]]:
         """The query's terms found in the index (ascending) and the factor each one's stored
-        scores are multiplied by: how often the query repeats it, times the IDF correction."""
+        scores are multiplied by: how often the query repeats it, times the IDF correction.
+        `extra_tokens` not already in the query are added with their weight as the count."""
         found = [self._vocab[t] for t in analyze(normalized_query) if t in self._vocab]
         terms, repeats = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
-        return terms.tolist(), [repeat * self._idf_factor(term)
-                                for term, repeat in zip(terms.tolist(), repeats.tolist(), strict=True)]
+        factors = {term: float(repeat) for term, repeat in zip(terms.tolist(), repeats.tolist(), strict=True)}
+        for token, weight in (extra_tokens or {}).items():
+            term = self._vocab.get(token)
+            if term is not None and weight > 0 and term not in factors:
+                factors[term] = weight
+        ordered = sorted(factors)
+        return ordered, [factors[term] * self._idf_factor(term) for term in ordered]
 
     def _doc_freq(self, term: int) -> int:
         return int(self._indptr[term + 1] - self._indptr[term])

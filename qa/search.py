@@ -19,6 +19,7 @@ from qa.metadata import MetadataStore
 from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
+from qa.synonyms import Thesaurus, load_thesaurus
 from qa.text import normalize, tokens
 from qa.types import Hit
 
@@ -67,7 +68,8 @@ class Searcher:
     """Answers questions from one verified generation. Safe to share between threads."""
 
     def __init__(self, generation: Generation, encoder: Encoder, *, mmap: bool = True,
-                 fusion: FusionSettings | None = None, abstention: Abstention | None = None):
+                 fusion: FusionSettings | None = None, abstention: Abstention | None = None,
+                 thesaurus: Thesaurus | None = None):
         check_compatible(generation, encoder)
         self.fusion = fusion or load_fusion(encoder.fingerprint)
         self.sentence_cache = SentenceCache()  # per searcher: vectors belong to this encoder
@@ -76,6 +78,7 @@ class Searcher:
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._passage_tokens_lock = threading.Lock()
         self.abstention = abstention or load_abstention(encoder.fingerprint)
+        self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
         manifest = generation.manifest
         self.generation = generation
         self.encoder = encoder
@@ -95,8 +98,11 @@ class Searcher:
     def passage_count(self) -> int:
         return self.dense.size
 
-    def rankings(self, normalized: str, query_vector, depth: int, retriever: str) -> tuple[Ranking, Ranking]:  # type: ignore[no-untyped-def]
-        """The dense and lexical rankings (either may be empty when not asked for)."""
+    def rankings(self, normalized: str, query_vector, depth: int, retriever: str,  # type: ignore[no-untyped-def]
+                 synonym_weight: float | None = None) -> tuple[Ranking, Ranking]:
+        """The dense and lexical rankings (either may be empty when not asked for). For
+        hybrid, the word query takes in the question words' synonyms at `synonym_weight`
+        (default: the fusion settings'); the lexical retriever stays plain BM25."""
         empty: Ranking = (np.empty(0, np.int64), np.empty(0, np.float32))
         dense, lexical = empty, empty
         if retriever in ("hybrid", "dense"):
@@ -104,8 +110,17 @@ class Searcher:
             keep = ids[0] >= 0
             dense = (ids[0][keep].astype(np.int64), scores[0][keep])
         if retriever in ("hybrid", "lexical"):
-            lexical = self.lexical.search(normalized, depth)
+            weight = self.fusion.synonym_weight if synonym_weight is None else synonym_weight
+            synonyms = self.synonym_tokens(normalized, weight) if retriever == "hybrid" else None
+            lexical = self.lexical.search(normalized, depth, synonyms)
         return dense, lexical
+
+    def synonym_tokens(self, normalized: str, weight: float) -> dict[str, float]:
+        """The question words' thesaurus synonyms, each weighted `weight` x its share."""
+        if weight <= 0:
+            return {}
+        return {token: weight * share
+                for token, share in self.thesaurus.expansions(analyze(normalized)).items()}
 
     def subword_ranking(self, normalized: str, dense: Ranking, lexical: Ranking) -> Ranking:
         """The 4-gram BM25 ranking of the best passages of either ranking (the rest are not

@@ -1,0 +1,104 @@
+"""Synonyms: a Persian thesaurus that widens the word query with other words for the same thing.
+
+Users ask in their own words: «کی فوت کرد؟» of a passage that says «درگذشت», «نخستین» for
+«اولین», «بنا کرد» for «ساخت». Neither word BM25 nor the 4-gram signal sees anything in common,
+and the bundled embedding model learned too little to know (qa/model/README.md); no Persian
+thesaurus or word-vector model can be had here. So the project keeps its own: qa/thesaurus.tsv
+gives, for common Persian words, words and short expressions of the same meaning (how it was
+written: data/README.md). The hybrid retriever adds a question word's synonyms to the word
+query at a fraction of their BM25 weight (`FusionSettings.synonym_weight`, chosen on train-side
+proxies by eval/tune_fusion.py); a synonym of several words shares that weight among them.
+
+File format, UTF-8: `headword<TAB>synonym|synonym|...`; lines starting with # are comments.
+Headwords and synonyms are written as people write them: they are normalized and analyzed like
+questions, so any spelling or suffix form works. A one-word synonym also leads back to its
+headword.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from qa.errors import InputError
+
+THESAURUS_FILE = Path(__file__).parent / "thesaurus.tsv"
+# Synonyms used per question word, in the file's order (best first): more mostly adds noise.
+MAX_SYNONYMS = 6
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    """Query token -> synonym phrases (each a tuple of query tokens), best first."""
+
+    synonyms: Mapping[str, tuple[tuple[str, ...], ...]]
+    digest: str
+
+    def expansions(self, query_tokens: Sequence[str]) -> dict[str, float]:
+        """Tokens to add to a query of `query_tokens`, each with its share of a synonym
+        (1 / words in the phrase; the largest when several give it). Tokens the query already
+        has are not added."""
+        present = set(query_tokens)
+        found: dict[str, float] = {}
+        for token in dict.fromkeys(query_tokens):
+            for phrase in self.synonyms.get(token, ()):
+                share = 1.0 / len(phrase)
+                for word in phrase:
+                    if word not in present and share > found.get(word, 0.0):
+                        found[word] = share
+        return found
+
+
+EMPTY = Thesaurus(synonyms={}, digest="none")
+
+
+def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Token -> synonym phrases from thesaurus lines; `analyze_text` turns raw text into
+    query tokens. A headword that is not exactly one token after analysis is skipped (it
+    could never be looked up)."""
+    phrases: dict[str, dict[tuple[str, ...], None]] = {}  # dicts as ordered sets
+
+    def add(token: str, phrase: tuple[str, ...]) -> None:
+        if phrase and phrase != (token,):
+            phrases.setdefault(token, {})[phrase] = None
+
+    reverse: list[tuple[str, tuple[str, ...]]] = []
+    for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        head, tab, rest = line.partition("\t")
+        if not tab:
+            raise InputError(f"thesaurus line {number}: expected 'headword<TAB>synonym|...', got {line[:60]!r}")
+        head_tokens = analyze_text(head)
+        if len(head_tokens) != 1:
+            continue
+        for synonym in rest.split("|"):
+            phrase = tuple(analyze_text(synonym))
+            add(head_tokens[0], phrase)
+            if len(phrase) == 1:
+                reverse.append((phrase[0], (head_tokens[0],)))
+    for token, phrase in reverse:  # after every headword's own synonyms: those come first
+        add(token, phrase)
+    return {token: tuple(found)[:MAX_SYNONYMS] for token, found in phrases.items()}
+
+
+@lru_cache(maxsize=4)
+def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
+    """The thesaurus at `path`, analyzed with the current analyzer (cached per path)."""
+    from qa.lexical import analyze
+    from qa.text import normalize
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read thesaurus {path}: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"thesaurus {path} is not UTF-8 text") from error
+    synonyms = parse(text.splitlines(), lambda phrase: analyze(normalize(phrase)))
+    return Thesaurus(synonyms=synonyms, digest="sha256:" + hashlib.sha256(raw).hexdigest()[:16])

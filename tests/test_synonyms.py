@@ -1,0 +1,118 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import store
+from qa.errors import InputError
+from qa.fusion import FusionSettings
+from qa.lexical import LexicalIndex, analyze
+from qa.search import Searcher
+from qa.synonyms import MAX_SYNONYMS, Thesaurus, load_thesaurus, parse
+from qa.text import normalize
+
+
+def analyze_text(text: str) -> list[str]:
+    return analyze(normalize(text))
+
+
+def thesaurus(*lines: str) -> Thesaurus:
+    return Thesaurus(synonyms=parse(lines, analyze_text), digest="test")
+
+
+def test_lines_become_token_phrases_both_ways():
+    found = thesaurus("# a comment", "", "درگذشت\tفوت|از دنیا رفت", "آغاز\tشروع").synonyms
+    assert found[analyze_text("درگذشت")[0]] == (("فوت",), tuple(analyze_text("از دنیا رفت")))
+    # A one-word synonym leads back to its headword; a phrase does not.
+    assert found["فوت"] == ((analyze_text("درگذشت")[0],),)
+    assert found["شروع"] == ((analyze_text("آغاز")[0],),)
+
+
+def test_headwords_are_analyzed_like_questions():
+    # Arabic ي, a plural suffix: looked up by the token a question would give.
+    found = thesaurus("كتابها\tنوشته|اثر").synonyms
+    assert analyze_text("کتاب")[0] in found
+
+
+def test_a_synonym_equal_to_its_headword_or_a_phrase_headword_is_skipped():
+    found = thesaurus("كتاب\tکتاب", "از دنیا رفت\tمرد").synonyms
+    assert found == {}
+
+
+def test_synonyms_are_capped_best_first():
+    synonyms = [f"واژه{chr(0x0627 + i)}" for i in range(MAX_SYNONYMS + 3)]
+    found = thesaurus("آغاز\t" + "|".join(synonyms)).synonyms[analyze_text("آغاز")[0]]
+    assert len(found) == MAX_SYNONYMS
+    assert found[0] == tuple(analyze_text(synonyms[0]))
+
+
+def test_a_line_without_a_tab_is_an_input_error():
+    with pytest.raises(InputError, match="line 2"):
+        parse(["آغاز\tشروع", "آغاز شروع"], analyze_text)
+
+
+def test_expansions_leave_out_the_question_own_words_and_share_phrase_weight():
+    expansions = thesaurus("درگذشت\tفوت|از دنیا رفت").expansions(analyze_text("او کی درگذشت و فوت کرد؟"))
+    assert "فوت" not in expansions  # already asked
+    phrase = analyze_text("از دنیا رفت")
+    assert expansions == {token: pytest.approx(1 / len(phrase)) for token in phrase}
+
+
+def test_the_bundled_thesaurus_loads_and_expands():
+    bundled = load_thesaurus()
+    assert len(bundled.synonyms) > 1000
+    assert "فوت" in bundled.expansions(analyze_text("درگذشت"))
+
+
+def test_an_unreadable_thesaurus_is_an_input_error(tmp_path: Path):
+    with pytest.raises(InputError, match="cannot read"):
+        load_thesaurus(tmp_path / "missing.tsv")
+    broken = tmp_path / "broken.tsv"
+    broken.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(InputError, match="UTF-8"):
+        load_thesaurus(broken)
+
+
+TEXTS = [normalize(t) for t in (
+    "شاعر در سال ۱۳۰۰ درگذشت و در شیراز به خاک سپرده شد.",
+    "شاعر در سال ۱۲۳۰ در شیراز به دنیا آمد.",
+    "شهر شیراز باغ‌های بسیار دارد.",
+)]
+
+
+def test_extra_tokens_are_scored_as_weighted_query_words():
+    index = LexicalIndex.build(TEXTS, background=None)
+    question = normalize("شاعر کی فوت کرد")
+    plain = index.search(question, 3)  # passages 0 and 1 by «شاعر» alone
+    none = index.search(question, 3, {})
+    assert [a.tolist() for a in none] == [a.tolist() for a in plain]
+    expanded = index.search(question, 3, {"درگذشت": 0.5})
+    assert expanded[0][0] == 0
+    died = index.search(normalize("درگذشت"), 3)
+    assert died[0].tolist() == [0]
+    gain = expanded[1][0] - dict(zip(plain[0].tolist(), plain[1].tolist(), strict=True))[0]
+    assert gain == pytest.approx(0.5 * died[1][0], rel=1e-5)
+    # A synonym the question already has adds nothing; an unknown or weightless one neither.
+    same = index.search(question, 3, {"شاعر": 1.0, "ناشناخته": 1.0, "درگذشت": 0.0})
+    assert [a.tolist() for a in same] == [a.tolist() for a in plain]
+
+
+@pytest.fixture
+def synonym_searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
+    return Searcher(store.load_current(tiny_index)[0], fake_encoder,
+                    fusion=FusionSettings("blend", 0.1, subword_weight=0.45, synonym_weight=0.5),
+                    thesaurus=thesaurus("پایتخت\tکرسی"))
+
+
+def test_hybrid_search_finds_a_passage_by_a_synonym(synonym_searcher: Searcher):
+    question = normalize("کرسی کشور")  # no passage has either word; one says «پایتخت»
+    vector = synonym_searcher.encoder.encode_queries([question])[0]
+    _, with_synonyms = synonym_searcher.rankings(question, vector, 5, "hybrid")
+    _, without = synonym_searcher.rankings(question, vector, 5, "hybrid", synonym_weight=0.0)
+    _, lexical = synonym_searcher.rankings(question, vector, 5, "lexical")
+    capital = [p.id for p in synonym_searcher.metadata.all_passages() if "پایتخت" in p.text]
+    assert with_synonyms[0].tolist() == capital
+    assert len(without[0]) == 0
+    # The lexical retriever stays plain BM25.
+    assert np.array_equal(lexical[0], without[0])
+    assert synonym_searcher.search("کرسی کشور", top_k=1).hits[0].passage.id == capital[0]
