@@ -35,13 +35,15 @@ from tune_fusion import (  # noqa: E402
     collect,
     farstail_val_set,
     mrr,
+    searcher_for,
     stand_in_model,
+    use_held_out,
 )
 
 from qa.abstain import coverage, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
-from qa.evaluate import index_for_corpus, load_questions  # noqa: E402
+from qa.evaluate import load_questions  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
 
@@ -61,15 +63,16 @@ def main() -> None:
     parser.add_argument("--model", help="sentence-transformers folder (default: the held-out stand-in)")
     args = parser.parse_args()
     training_ids, held_ids = holdout_split(0.2)
+    use_held_out(training_ids)
     encoder = SentenceTransformerEncoder(args.model or str(stand_in_model(0.2, training_ids)))
     bundled = SentenceTransformerEncoder("bundled")
     fusion = load_fusion(bundled.fingerprint)  # the shipped fusion settings
     chunking = ChunkSettings()
     questions = [q for q in load_questions(REPO / "data" / "pquad_train_questions.jsonl")
                  if set(q.positive_ids) <= held_ids]
-    pquad = Searcher(index_for_corpus(REPO / "eval" / "pquad_corpus.jsonl", CACHE, encoder, chunking), encoder)
+    pquad = searcher_for(REPO / "eval" / "pquad_corpus.jsonl", encoder, chunking)
     ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
-    farstail = Searcher(index_for_corpus(ft_corpus, CACHE, encoder, chunking), encoder)
+    farstail = searcher_for(ft_corpus, encoder, chunking)
     sets: dict[str, list[tuple[dict, Searcher]]] = {
         "pquad-train": [(row, pquad) for row in collect(pquad, questions, fusion.synonym_weight)],
         "pquad-article": [(row, searcher) for searcher, asked in article_searchers(questions, encoder, chunking)

@@ -9,7 +9,9 @@ premise (a paraphrase proxy: users reword), and the reworded questions
 corpus and with each article indexed alone. The bundled model was trained on every PQuAD train
 question, so a model trained the same way WITHOUT 20% of the train articles (qa.train's
 held-out split) stands in for it here, and only questions on those held-out articles are used:
-tuning on questions the model saw would overrate it.
+tuning on questions the model saw would overrate it. For the same reason BM25's background
+word statistics are recounted without the held-out articles (`use_held_out`). The weight of
+thesaurus synonyms in the word query (qa.synonyms) is chosen together with the fusion.
 Abstention is fitted on all of them, and on the held-out PQuAD train articles each indexed as a
 corpus of its own (like the default corpus, one article: there a question whose paragraph is
 removed is still on topic, as users' unanswerable questions about a document are): each
@@ -33,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from qa.abstain import CALIBRATION_FILE, coverage  # noqa: E402
+from qa.background import Background  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
 from qa.evaluate import (  # noqa: E402
@@ -89,7 +92,31 @@ def article_searchers(questions: list[Question], encoder, chunking: ChunkSetting
         corpus.write_text("".join(json.dumps({"id": p.id, "title": p.title, "text": p.text},
                                              ensure_ascii=False) + "\n"
                                   for p in paragraphs.values() if p.title == title), encoding="utf-8")
-        yield Searcher(index_for_corpus(corpus, CACHE, encoder, chunking), encoder), asked
+        yield searcher_for(corpus, encoder, chunking), asked
+
+
+# Word statistics of the training text without the held-out articles (set by `use_held_out`):
+# the shipped background (qa/background_df.json) counts every train article, so on the
+# held-out ones it would know their rare words in advance.
+_background: Background | None = None
+
+
+def use_held_out(training_ids: set[str]) -> None:
+    """Measure as if the held-out articles were new: background statistics without them."""
+    from qa.background import count
+    from qa.lexical import analyze_passage
+    from qa.training_data import corpus_texts
+
+    global _background
+    _background = Background(*count(corpus_texts(paragraph_ids=training_ids), analyze_passage))
+
+
+def searcher_for(corpus: Path, encoder, chunking: ChunkSettings) -> Searcher:  # type: ignore[no-untyped-def]
+    """A searcher over `corpus` (index cached), with the held-out background when one is set."""
+    searcher = Searcher(index_for_corpus(corpus, CACHE, encoder, chunking), encoder)
+    if _background is not None:
+        searcher.lexical.use_background(_background)
+    return searcher
 
 
 def collect(searcher: Searcher, questions: list[Question], synonym_weight: float = 0.0) -> list[dict]:
@@ -162,6 +189,7 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
     for row in rows:
         positives = set(row["question"].positive_ids)
         weights = searcher.lexical.term_weights(row["normalized"])
+        synonyms = searcher.thesaurus.synonyms if settings.synonym_weight > 0 else None
         for label in (1, 0):
             (dense_ids, dense_scores), lexical, subword = row["dense"], row["lexical"], row["subword"]
             if label == 0:
@@ -171,7 +199,7 @@ def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSet
             if label == 1 and (not len(ids) or row["doc_of"][ids[0]] not in positives):
                 continue  # retrieval missed: not an example of "the answer is here"
             top = passages[int(ids[0])] if len(ids) else None
-            cover = coverage(weights, searcher.passage_tokens(top)) if top else 0.0
+            cover = coverage(weights, searcher.passage_tokens(top), synonyms) if top else 0.0
             features.append([float(dense_scores[0]) if len(dense_scores) else 0.0, cover])
             labels.append(label)
     return np.array(features), np.array(labels)
@@ -244,11 +272,12 @@ def main() -> None:
         from qa.training_eval import holdout_split
 
         training_ids, held_ids = holdout_split(args.holdout)
+        use_held_out(training_ids)
         encoder = SentenceTransformerEncoder(str(stand_in_model(args.holdout, training_ids)))
     chunking = ChunkSettings()
-    pquad = Searcher(index_for_corpus(REPO / "eval" / "pquad_corpus.jsonl", CACHE, encoder, chunking), encoder)
+    pquad = searcher_for(REPO / "eval" / "pquad_corpus.jsonl", encoder, chunking)
     ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
-    farstail = Searcher(index_for_corpus(ft_corpus, CACHE, encoder, chunking), encoder)
+    farstail = searcher_for(ft_corpus, encoder, chunking)
     train_questions = load_questions(REPO / "data" / "pquad_train_questions.jsonl")
     if held_ids is not None:
         train_questions = [q for q in train_questions if set(q.positive_ids) <= held_ids]
@@ -292,7 +321,7 @@ def main() -> None:
     })
     if args.write_calibration:
         calibration.update({"model_fingerprint": bundled.fingerprint, "fusion": best.__dict__,
-                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}) and the reworded questions on those articles (data/reworded_train_questions.jsonl), over the whole corpus and per article, + FarsTail val entailments, eval/tune_fusion.py"})
+                            "fitted_on": f"held-out PQuAD train questions ({args.holdout}) and the reworded questions on those articles (data/reworded_train_questions.jsonl), over the whole corpus and per article, + FarsTail val entailments, BM25 background without the held-out articles, eval/tune_fusion.py"})
         CALIBRATION_FILE.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {CALIBRATION_FILE}")
 

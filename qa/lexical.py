@@ -339,6 +339,12 @@ class LexicalIndex:
             return pruned
         return self._search_exhaustive(terms, weights, top_k)
 
+    def use_background(self, background: Background | None) -> None:
+        """Blend IDF with `background` from now on (None: the corpus's own IDF only). For
+        measuring on training data with statistics that exclude the held-out text."""
+        self.background = background if background and self.method == "lucene" else None
+        self._idf_factors = {}
+
     def query_terms(self, normalized_query: str,
                     extra_tokens: Mapping[str, float] | None = None) -> tuple[list[int], list[float]]:
         """The query's terms found in the index (ascending) and the factor each one's stored

@@ -161,8 +161,9 @@ class Searcher:
         if passages:
             top = passages[0]
             top_tokens = self.passage_tokens(top)
-            signals = Signals(dense_top=dense_top,
-                              coverage=coverage(self.lexical.term_weights(normalized), top_tokens))
+            synonyms = self.thesaurus.synonyms if self.fusion.synonym_weight > 0 else None
+            signals = Signals(dense_top=dense_top, coverage=coverage(
+                self.lexical.term_weights(normalized), top_tokens, synonyms))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
         evidence: list[tuple] = [() for _ in passages]

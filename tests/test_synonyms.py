@@ -116,3 +116,29 @@ def test_hybrid_search_finds_a_passage_by_a_synonym(synonym_searcher: Searcher):
     # The lexical retriever stays plain BM25.
     assert np.array_equal(lexical[0], without[0])
     assert synonym_searcher.search("کرسی کشور", top_k=1).hits[0].passage.id == capital[0]
+
+
+def test_a_synonym_in_the_passage_covers_the_question_word():
+    from qa.abstain import coverage
+
+    weights = {"شاعر": 1.0, "فوت": 3.0}
+    synonyms = thesaurus("درگذشت\tفوت|از دنیا رفت").synonyms
+    passage = set(analyze_text("شاعر در شیراز درگذشت"))
+    assert coverage(weights, passage) == pytest.approx(0.25)
+    assert coverage(weights, passage, synonyms) == pytest.approx(1.0)
+    # A phrase counts only whole.
+    half = {"درگذشت": 1.0}
+    assert coverage(half, set(analyze_text("از دنیا")), synonyms) == 0.0
+    assert coverage(half, set(analyze_text("از دنیا رفت")), synonyms) == 1.0
+
+
+def test_the_background_can_be_swapped_for_measurements():
+    from qa.background import Background
+
+    plain = LexicalIndex.build(TEXTS, background=None)
+    swapped = LexicalIndex.build(TEXTS, background=None)
+    question = normalize("شاعر شیراز")
+    swapped.use_background(Background(texts=1000, doc_freq={"شاعر": 900}))
+    assert swapped.search(question, 3)[1].tolist() != plain.search(question, 3)[1].tolist()
+    swapped.use_background(None)
+    assert [a.tolist() for a in swapped.search(question, 3)] == [a.tolist() for a in plain.search(question, 3)]
