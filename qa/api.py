@@ -20,7 +20,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from qa import store
 from qa.auth import RequireKey, parse_keys
-from qa.errors import IndexInvalidError, IndexMissingError, InputError, ModelError, QAError
+from qa.errors import (
+    IndexInvalidError,
+    IndexMissingError,
+    InputError,
+    ModelError,
+    QAError,
+    SettingsError,
+)
 from qa.limits import RequestLimits
 from qa.search import SearchResult
 from qa.service import SearchService, ServiceState
@@ -124,7 +131,7 @@ class ErrorOut(BaseModel):
 def _status_for(error: QAError) -> int:
     if isinstance(error, InputError):
         return 422
-    if isinstance(error, IndexMissingError | IndexInvalidError | ModelError):
+    if isinstance(error, IndexMissingError | IndexInvalidError | ModelError | SettingsError):
         return 503
     return 400
 
@@ -391,4 +398,6 @@ def default_service(settings: Settings) -> SearchService:
     encoder = SentenceTransformerEncoder(
         settings.model, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix
     )
-    return SearchService(settings.index_dir, encoder)
+    from qa.synonyms import thesaurus_for
+
+    return SearchService(settings.index_dir, encoder, thesaurus=thesaurus_for(settings.thesaurus))

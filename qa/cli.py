@@ -83,7 +83,13 @@ def _searcher(settings):  # type: ignore[no-untyped-def]
     generation, problems = store.load_current(settings.index_dir)
     for problem in problems:
         _warn(problem)
-    return Searcher(generation, _encoder(settings))
+    return Searcher(generation, _encoder(settings), thesaurus=_thesaurus(settings))
+
+
+def _thesaurus(settings):  # type: ignore[no-untyped-def]
+    from qa.synonyms import thesaurus_for
+
+    return thesaurus_for(settings.thesaurus)
 
 
 def _rtl(text: str, width: int, indent: str = "   ") -> str:
@@ -144,7 +150,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     questions = load_questions(args.questions)
     encoder = _encoder(settings)
     generation = _eval_generation(settings, args.corpus, encoder)
-    searcher = Searcher(generation, encoder)
+    searcher = Searcher(generation, encoder, thesaurus=_thesaurus(settings))
     retriever = args.retriever or settings.retriever
     report = evaluate(
         searcher, questions, top_k=args.k, retriever=retriever,

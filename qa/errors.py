@@ -5,7 +5,8 @@
     │   └── CorpusError     a corpus file that cannot be read or parsed
     ├── IndexMissingError   no index has been built yet
     ├── IndexInvalidError   an index exists but is damaged or does not match the settings
-    └── ModelError          the embedding model cannot be loaded
+    ├── ModelError          the embedding model cannot be loaded
+    └── SettingsError       a setting names something unusable (e.g. a missing thesaurus file)
 """
 
 
@@ -31,3 +32,7 @@ class IndexInvalidError(QAError):
 
 class ModelError(QAError):
     """The embedding model could not be loaded."""
+
+
+class SettingsError(QAError):
+    """A setting names a file or value the service cannot use: it cannot serve until fixed."""

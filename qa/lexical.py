@@ -339,6 +339,16 @@ class LexicalIndex:
             return pruned
         return self._search_exhaustive(terms, weights, top_k)
 
+    def score_rows(self, normalized_query: str, rows: np.ndarray, top_k: int,
+                   extra_tokens: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """`search` restricted to `rows`: their exact scores (with `extra_tokens`, as in
+        `search`), the best `top_k` of those above zero. Reads only those rows' entries of each
+        term's list (binary search), so its cost does not grow with the corpus."""
+        terms, weights = self.query_terms(normalized_query, extra_tokens)
+        if not terms or not len(rows):
+            return _empty()
+        return self._exact_best(terms, weights, np.unique(np.asarray(rows, dtype=np.int64)), top_k)
+
     def use_background(self, background: Background | None) -> None:
         """Blend IDF with `background` from now on (None: the corpus's own IDF only). For
         measuring on training data with statistics that exclude the held-out text."""

@@ -110,9 +110,15 @@ class Searcher:
             keep = ids[0] >= 0
             dense = (ids[0][keep].astype(np.int64), scores[0][keep])
         if retriever in ("hybrid", "lexical"):
-            weight = self.fusion.synonym_weight if synonym_weight is None else synonym_weight
-            synonyms = self.synonym_tokens(normalized, weight) if retriever == "hybrid" else None
-            lexical = self.lexical.search(normalized, depth, synonyms)
+            lexical = self.lexical.search(normalized, depth)
+        weight = self.fusion.synonym_weight if synonym_weight is None else synonym_weight
+        synonyms = self.synonym_tokens(normalized, weight) if retriever == "hybrid" else None
+        if synonyms:
+            # Synonyms rescore the passages either ranking found, rather than search the whole
+            # corpus: common synonyms have long posting lists, and at a million passages a
+            # search over them all took ~25 ms more per question (BENCHMARKS.md).
+            candidates = np.union1d(lexical[0], dense[0])
+            lexical = self.lexical.score_rows(normalized, candidates, depth, synonyms)
         return dense, lexical
 
     def synonym_tokens(self, normalized: str, weight: float) -> dict[str, float]:

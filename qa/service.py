@@ -21,6 +21,7 @@ from qa.embed import Encoder
 from qa.errors import IndexInvalidError, IndexMissingError, QAError
 from qa.lexical import LexicalIndex
 from qa.search import Searcher, SearchResult
+from qa.synonyms import Thesaurus
 
 log = logging.getLogger("qa")
 
@@ -81,11 +82,12 @@ def check_query_settings(generation: store.Generation) -> None:
             )
 
 
-def open_searcher(generation: store.Generation, encoder: Encoder) -> Searcher:
+def open_searcher(generation: store.Generation, encoder: Encoder,
+                  thesaurus: Thesaurus | None = None) -> Searcher:
     """Open a verified generation and check it can answer; IndexInvalidError says why not."""
     check_query_settings(generation)
     try:
-        searcher = Searcher(generation, encoder)
+        searcher = Searcher(generation, encoder, thesaurus=thesaurus)
         check_counts(searcher)
         searcher.search(PROBE_QUESTION, top_k=1)
     except QAError:
@@ -101,9 +103,11 @@ def open_searcher(generation: store.Generation, encoder: Encoder) -> Searcher:
 class SearchService:
     """Serves the newest good generation and swaps to newer ones without dropping requests."""
 
-    def __init__(self, index_dir: Path, encoder: Encoder, *, hold_leases: bool = True):
+    def __init__(self, index_dir: Path, encoder: Encoder, *, hold_leases: bool = True,
+                 thesaurus: Thesaurus | None = None):
         self.index_dir = index_dir
         self.encoder = encoder
+        self.thesaurus = thesaurus  # None: the bundled one
         self.hold_leases = hold_leases
         self._reload_lock = threading.Lock()
         self._lease_lock = threading.Lock()
@@ -127,7 +131,7 @@ class SearchService:
                 if current is not None and current.generation.name == generation.name:
                     return current  # already open and verified: nothing on disk is rewritten
                 self._hold(extra=generation.name)  # no build may prune it while it opens
-                return open_searcher(generation, self.encoder)
+                return open_searcher(generation, self.encoder, self.thesaurus)
 
             try:
                 trusted = frozenset({current.generation.name} if current else ())

@@ -5,9 +5,11 @@ Users ask in their own words: «کی فوت کرد؟» of a passage that says «
 and the bundled embedding model learned too little to know (qa/model/README.md); no Persian
 thesaurus or word-vector model can be had here. So the project keeps its own: qa/thesaurus.tsv
 gives, for common Persian words, words and short expressions of the same meaning (how it was
-written: data/README.md). The hybrid retriever adds a question word's synonyms to the word
-query at a fraction of their BM25 weight (`FusionSettings.synonym_weight`, chosen on train-side
-proxies by eval/tune_fusion.py); a synonym of several words shares that weight among them.
+written: data/README.md). The hybrid retriever rescores the passages its word and dense
+rankings found with the word query widened by each question word's synonyms, at a fraction of
+their BM25 weight (`FusionSettings.synonym_weight`, chosen on train-side proxies by
+eval/tune_fusion.py); a synonym of several words shares that weight among them. `QA_THESAURUS`
+names another file in the same format, or "none".
 
 File format, UTF-8: `headword<TAB>synonym|synonym|...`; lines starting with # are comments.
 Headwords and synonyms are written as people write them: they are normalized and analyzed like
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from qa.errors import InputError
+from qa.errors import InputError, SettingsError
 
 THESAURUS_FILE = Path(__file__).parent / "thesaurus.tsv"
 # Synonyms used per question word, in the file's order (best first): more mostly adds noise.
@@ -84,6 +86,16 @@ def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dic
     for token, phrase in reverse:  # after every headword's own synonyms: those come first
         add(token, phrase)
     return {token: tuple(found)[:MAX_SYNONYMS] for token, found in phrases.items()}
+
+
+def thesaurus_for(setting: str) -> Thesaurus:
+    """The thesaurus a `QA_THESAURUS` value names: "bundled", "none", or a file path."""
+    if setting == "none":
+        return EMPTY
+    try:
+        return load_thesaurus() if setting == "bundled" else load_thesaurus(Path(setting))
+    except InputError as error:
+        raise SettingsError(f"QA_THESAURUS: {error}") from error
 
 
 @lru_cache(maxsize=4)

@@ -96,3 +96,16 @@ def test_no_index_gives_503_with_how_to(tmp_path: Path, fake_encoder) -> None:  
         for response in (client.get("/ready"), client.post("/ask", json={"question": "سلام"})):
             assert response.status_code == 503
             assert "qa index build" in response.json()["detail"]
+
+
+def test_an_unusable_thesaurus_setting_gives_503_naming_it(tiny_index: Path, fake_encoder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from qa.synonyms import thesaurus_for
+
+    settings = Settings(index_dir=tiny_index, thesaurus=str(tmp_path / "missing.tsv"))
+    app = create_app(settings, service_factory=lambda s: SearchService(
+        s.index_dir, fake_encoder, thesaurus=thesaurus_for(s.thesaurus)))
+    with TestClient(app) as client:
+        for response in (client.get("/ready"), client.post("/ask", json={"question": "سلام"})):
+            assert response.status_code == 503
+            assert "QA_THESAURUS" in response.json()["detail"]
+            assert "missing.tsv" in response.json()["detail"]

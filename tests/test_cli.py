@@ -64,3 +64,10 @@ def test_errors_are_one_line_and_nonzero(argv, message, tmp_path: Path, tiny_ind
     err = capsys.readouterr().err.strip()
     assert err.startswith("qa: error:") and message in err and "Traceback" not in err
     assert len(err.splitlines()) == 1
+
+
+def test_an_unusable_thesaurus_is_a_one_line_error(tmp_path: Path, tiny_index: Path, fake_model, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QA_THESAURUS", str(tmp_path / "synonyms.tsv"))
+    assert cli.main(["ask", "سلام", "--index", str(tiny_index)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("qa: error: QA_THESAURUS") and "synonyms.tsv" in err and len(err.splitlines()) == 1

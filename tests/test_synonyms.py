@@ -142,3 +142,29 @@ def test_the_background_can_be_swapped_for_measurements():
     assert swapped.search(question, 3)[1].tolist() != plain.search(question, 3)[1].tolist()
     swapped.use_background(None)
     assert [a.tolist() for a in swapped.search(question, 3)] == [a.tolist() for a in plain.search(question, 3)]
+
+
+def test_the_thesaurus_setting(tmp_path: Path):
+    from qa.errors import SettingsError
+    from qa.synonyms import EMPTY, thesaurus_for
+
+    assert thesaurus_for("none") is EMPTY and EMPTY.expansions(["فوت"]) == {}
+    assert thesaurus_for("bundled") is load_thesaurus()
+    own = tmp_path / "own.tsv"
+    own.write_text("# my domain\nمیوکارد\tعضله قلب\n", encoding="utf-8")
+    assert thesaurus_for(str(own)).expansions(analyze_text("میوکارد")) == {
+        token: pytest.approx(0.5) for token in analyze_text("عضله قلب")}
+    with pytest.raises(SettingsError, match="QA_THESAURUS"):
+        thesaurus_for(str(tmp_path / "missing.tsv"))
+
+
+def test_scoring_chosen_rows_equals_searching_them():
+    index = LexicalIndex.build(TEXTS, background=None)
+    question = normalize("شاعر شیراز کی فوت کرد")
+    synonyms = {"درگذشت": 0.5}
+    everything = index.search(question, 3, synonyms)
+    rows = index.score_rows(question, np.array([2, 0, 1, 0]), 3, synonyms)
+    assert [a.tolist() for a in rows] == [a.tolist() for a in everything]
+    only = index.score_rows(question, np.array([1]), 3, synonyms)
+    assert only[0].tolist() == [1] and only[1][0] == pytest.approx(everything[1][everything[0].tolist().index(1)])
+    assert len(index.score_rows(question, np.array([], dtype=np.int64), 3)[0]) == 0
