@@ -96,7 +96,8 @@ def _read_file(file: Path, root: Path, warn: Warn) -> Iterator[tuple[Document, s
             yield document, str(file)
 
 
-def _decode(file: Path) -> str:
+def read_utf8(file: Path) -> str:
+    """A UTF-8 text file's text (no byte-order mark); CorpusError says which byte is not UTF-8."""
     try:
         raw = file.read_bytes()
     except OSError as error:
@@ -112,7 +113,7 @@ def _decode(file: Path) -> str:
 
 
 def _read_text_file(file: Path, root: Path, warn: Warn) -> Document | None:
-    text = _decode(file)
+    text = read_utf8(file)
     fields, body, body_line = _split_front_matter(text, file, warn)
     if not body.strip():
         warn(f"{file}: empty document, skipped")
@@ -161,7 +162,7 @@ def _unquote(value: str) -> str:
 
 
 def _read_jsonl(file: Path, warn: Warn) -> Iterator[tuple[Document, str]]:
-    for number, line in enumerate(_decode(file).split("\n"), start=1):
+    for number, line in enumerate(read_utf8(file).split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{file}:{number}"

@@ -19,7 +19,6 @@ headword.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +36,6 @@ class Thesaurus:
     """Query token -> synonym phrases (each a tuple of query tokens), best first."""
 
     synonyms: Mapping[str, tuple[tuple[str, ...], ...]]
-    digest: str
 
     def expansions(self, query_tokens: Sequence[str]) -> dict[str, float]:
         """Tokens to add to a query of `query_tokens`, each with its share of a synonym
@@ -54,7 +52,7 @@ class Thesaurus:
         return found
 
 
-EMPTY = Thesaurus(synonyms={}, digest="none")
+EMPTY = Thesaurus(synonyms={})
 
 
 def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dict[str, tuple[tuple[str, ...], ...]]:
@@ -101,16 +99,9 @@ def thesaurus_for(setting: str) -> Thesaurus:
 @lru_cache(maxsize=4)
 def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
     """The thesaurus at `path`, analyzed with the current analyzer (cached per path)."""
+    from qa.ingest import read_utf8
     from qa.lexical import analyze
     from qa.text import normalize
 
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read thesaurus {path}: {error.strerror or error}") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"thesaurus {path} is not UTF-8 text") from error
-    synonyms = parse(text.splitlines(), lambda phrase: analyze(normalize(phrase)))
-    return Thesaurus(synonyms=synonyms, digest="sha256:" + hashlib.sha256(raw).hexdigest()[:16])
+    text = read_utf8(path)  # an InputError (CorpusError) naming the file and the bad byte
+    return Thesaurus(synonyms=parse(text.splitlines(), lambda phrase: analyze(normalize(phrase))))

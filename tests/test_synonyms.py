@@ -17,7 +17,7 @@ def analyze_text(text: str) -> list[str]:
 
 
 def thesaurus(*lines: str) -> Thesaurus:
-    return Thesaurus(synonyms=parse(lines, analyze_text), digest="test")
+    return Thesaurus(synonyms=parse(lines, analyze_text))
 
 
 def test_lines_become_token_phrases_both_ways():
