@@ -18,9 +18,10 @@ $(BIN)/qa: pyproject.toml
 
 setup: $(BIN)/qa
 
+# An index built by an older version (another format) is refused when served: rebuild it.
 index: setup
-	@if [ -s index/CURRENT ]; then echo "index/ exists (rebuild: $(BIN)/qa index build)"; \
-	else $(BIN)/qa index build; fi
+	@if [ -s index/CURRENT ] && $(BIN)/qa ask "آزمون" --k 1 >/dev/null 2>&1; then \
+	echo "index/ is ready (rebuild: $(BIN)/qa index build)"; else $(BIN)/qa index build; fi
 
 run: index
 	$(BIN)/qa serve --host $(HOST) --port $(PORT)

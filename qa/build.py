@@ -34,6 +34,7 @@ from qa.dense import (
 )
 from qa.embed import Encoder
 from qa.ingest import corpus_hash, load_corpus
+from qa.lexical import FORMAT_VERSION as LEXICAL_FORMAT_VERSION
 from qa.lexical import LexicalIndex
 from qa.metadata import write_metadata
 from qa.text import normalize
@@ -85,7 +86,8 @@ def build_key(corpus_digest: str, encoder: Encoder, chunking: ChunkSettings) -> 
     blob = json.dumps(
         [corpus_digest, encoder.fingerprint, encoder.query_prefix, encoder.passage_prefix,
          chunking.max_chars, chunking.overlap_sentences, CHUNKER_VERSION, NORMALIZER_VERSION,
-         LexicalIndex.settings_static(), subword.settings_static(), subword.FORMAT_VERSION],
+         LexicalIndex.settings_static(), LEXICAL_FORMAT_VERSION, subword.settings_static(),
+         subword.FORMAT_VERSION],
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]

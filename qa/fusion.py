@@ -1,5 +1,5 @@
 """Fusing the rankings into one (dense, word BM25 and, optionally, subword BM25 over their
-candidates): weighted reciprocal rank or score blending."""
+candidates): weighted reciprocal rank or score blending, plus an optional word-order bonus."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class FusionSettings:
     # How much a thesaurus synonym of a question word counts in the word query, relative to
     # the word itself (qa.synonyms; hybrid retrieval only; 0: no synonyms).
     synonym_weight: float = 0.0
+    # Added to a passage's fused score times the share of the question's word pairs it has
+    # side by side (qa.lexical.LexicalIndex.proximity; hybrid only; 0: word order unused).
+    proximity_weight: float = 0.0
 
     @property
     def lexical_weight(self) -> float:
@@ -39,8 +42,11 @@ def _min_max(scores: np.ndarray) -> np.ndarray:
 
 
 def fuse(dense: Ranking, lexical: Ranking, settings: FusionSettings,
-         subword: Ranking | None = None) -> Ranking:
-    """One ranking from all: ids sorted by fused score (ties by id, so results are stable)."""
+         subword: Ranking | None = None, proximity: Ranking | None = None) -> Ranking:
+    """One ranking from all: ids sorted by fused score (ties by id, so results are stable).
+    `proximity` scores (0..1, for some of the candidates) are added as they are, times their
+    weight: they are a share already, and normalizing would make 0.2 of the pairs count as
+    much as all of them."""
     rankings, weights = [dense, lexical], [settings.dense_weight, settings.lexical_weight]
     if subword is not None and settings.subword_weight > 0:
         rankings.append(subword)
@@ -53,6 +59,9 @@ def fuse(dense: Ranking, lexical: Ranking, settings: FusionSettings,
             parts.append(weight * _min_max(scores))
         else:
             raise ValueError(f"unknown fusion method {settings.method!r}")
+    if proximity is not None and settings.proximity_weight > 0:
+        rankings.append(proximity)
+        parts.append(settings.proximity_weight * np.asarray(proximity[1], dtype=np.float64))
     every_id = np.concatenate([np.asarray(ids, dtype=np.int64) for ids, _ in rankings])
     # Each passage's contributions summed in float64, in the rankings' order.
     unique_ids, owner = np.unique(every_id, return_inverse=True)

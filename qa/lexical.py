@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -34,8 +35,11 @@ from qa.errors import IndexInvalidError, IndexMissingError, InputError
 
 ANALYZER_NAME = "qa-persian"
 ANALYZER_VERSION = 1
-FORMAT_VERSION = 1
+# 2: each passage's tokens in text order are stored too (word pairs side by side, `proximity`).
+FORMAT_VERSION = 2
 PARAMS_FILE = "lexical.json"
+SEQUENCE_FILE = "word_sequence.npy"  # every passage's term ids in text order, concatenated
+SEQUENCE_OFFSETS_FILE = "word_sequence_offsets.npy"  # passage i is sequence[offsets[i]:offsets[i + 1]]
 
 # BM25 parameters tuned on PQuAD train questions (k1 0.4-0.8 and b 0.75-0.9 are all within
 # 0.001 MRR@10 of each other; the library default k1=1.5, b=0.75 is 0.006 worse).
@@ -230,11 +234,15 @@ def _best(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray,
 class LexicalIndex:
     """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
 
-    def __init__(self, bm25, *, k1: float, b: float, method: str,
-                 background: Background | None | bool = True) -> None:
-        """`background`: True uses the shipped background statistics (qa.background) to steady
-        the IDF of small corpora, None or False the corpus's own IDF only."""
+    def __init__(self, bm25, sequence: np.ndarray, sequence_offsets: np.ndarray, *, k1: float,
+                 b: float, method: str, background: Background | None | bool = True) -> None:
+        """`sequence`/`sequence_offsets`: every passage's term ids in text order (see
+        `proximity`). `background`: True uses the shipped background statistics
+        (qa.background) to steady the IDF of small corpora, None or False the corpus's own IDF
+        only."""
         self._bm25 = bm25
+        self._sequence = np.asarray(sequence)
+        self._sequence_offsets = np.asarray(sequence_offsets)
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Plain ndarray views of the (memory-mapped) arrays: every slice of an np.memmap runs
         # Python-level __array_finalize__, a third of a PQuAD search's lexical time.
@@ -287,10 +295,13 @@ class LexicalIndex:
             lengths[row] = len(tokens) - start
         del ids_of_word
         n_docs, n_terms = len(texts), len(vocab)
+        sequence = np.frombuffer(tokens, dtype=np.int32).copy()
+        del tokens
+        sequence_offsets = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(lengths, out=sequence_offsets[1:])
         # One key per token, term-major: sorted, equal keys are one (term, passage) entry of the
         # CSC matrix, in order, and their run length is the term frequency.
-        keys = np.frombuffer(tokens, dtype=np.int32).astype(np.int64) * max(n_docs, 1)
-        del tokens
+        keys = sequence.astype(np.int64) * max(n_docs, 1)
         keys += np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
         keys.sort()
         starts = np.flatnonzero(np.diff(keys, prepend=-1))
@@ -321,7 +332,7 @@ class LexicalIndex:
         }
         bm25.vocab_dict = vocab
         bm25.nonoccurrence_array = None
-        return cls(bm25, k1=k1, b=b, method=method, background=background)
+        return cls(bm25, sequence, sequence_offsets, k1=k1, b=b, method=method, background=background)
 
     def search(self, normalized_query: str, top_k: int,
                extra_tokens: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -348,6 +359,41 @@ class LexicalIndex:
         if not terms or not len(rows):
             return _empty()
         return self._exact_best(terms, weights, np.unique(np.asarray(rows, dtype=np.int64)), top_k)
+
+    def proximity(self, normalized_query: str, rows: np.ndarray) -> np.ndarray:
+        """For each of `rows`, how much of the question's word order it keeps: the share of
+        the question's consecutive word pairs (question words left out; each pair weighs its
+        two words' IDF, as `term_weights`) that stand side by side, in either order, in the
+        passage. «مادر هیتلر» in a question finds the passage that says «مادر هیتلر», not
+        one that names Hitler and, elsewhere, someone's mother. 0 where nothing pairs up."""
+        scores = np.zeros(len(rows), dtype=np.float32)
+        query = analyze(normalized_query)
+        pairs = [(a, b) for a, b in zip(query, query[1:], strict=False) if a != b]
+        if not pairs or not len(rows):
+            return scores
+        weights = self.term_weights(normalized_query)
+        total = sum(weights[a] + weights[b] for a, b in pairs)
+        known = [(self._vocab[a], self._vocab[b], weights[a] + weights[b])
+                 for a, b in pairs if a in self._vocab and b in self._vocab]
+        if not known or total <= 0:
+            return scores
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, ends = self._sequence_offsets[rows], self._sequence_offsets[rows + 1]
+        lengths = ends - starts
+        # The rows' token runs, concatenated: the run's position p is starts[row] + p.
+        owner = np.repeat(np.arange(len(rows)), lengths)
+        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        sequence = self._sequence[np.arange(int(lengths.sum())) + shift]
+        # Only positions holding a question word matter: two of them side by side are a pair.
+        terms = np.unique([term for pair in known for term in pair[:2]]).astype(self._sequence.dtype)
+        at = np.flatnonzero(terms[np.minimum(np.searchsorted(terms, sequence), len(terms) - 1)] == sequence)
+        adjacent = (at[1:] == at[:-1] + 1) & (owner[at[1:]] == owner[at[:-1]])
+        left, right, where = sequence[at[:-1]][adjacent], sequence[at[1:]][adjacent], owner[at[:-1]][adjacent]
+        found = np.zeros(len(rows), dtype=np.float64)
+        for a, b, weight in known:
+            hit = ((left == a) & (right == b)) | ((left == b) & (right == a))
+            found[np.unique(where[hit])] += weight
+        return (found / total).astype(np.float32)
 
     def use_background(self, background: Background | None) -> None:
         """Blend IDF with `background` from now on (None: the corpus's own IDF only). For
@@ -531,6 +577,8 @@ class LexicalIndex:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(folder, show_progress=False)
+        np.save(folder / SEQUENCE_FILE, self._sequence)
+        np.save(folder / SEQUENCE_OFFSETS_FILE, self._sequence_offsets)
         (folder / PARAMS_FILE).write_text(
             json.dumps(self._params(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
@@ -569,8 +617,11 @@ class LexicalIndex:
         bm25_params = params.get("bm25") or {}
         try:
             bm25 = bm25s.BM25.load(folder, mmap=mmap, show_progress=False)
+            mode: Literal["r"] | None = "r" if mmap else None
             index = cls(
-                bm25, k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"]
+                bm25, np.load(folder / SEQUENCE_FILE, mmap_mode=mode),
+                np.load(folder / SEQUENCE_OFFSETS_FILE, mmap_mode=mode),
+                k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"],
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise IndexInvalidError(
@@ -593,6 +644,15 @@ class LexicalIndex:
             problems.append("score arrays have inconsistent lengths")
         if (self._bm25.k1, self._bm25.b, self._bm25.method) != (self.k1, self.b, self.method):
             problems.append("bm25s params disagree with ours")
+        offsets = self._sequence_offsets
+        if (
+            self._sequence.dtype != np.int32
+            or len(offsets) != self.size + 1
+            or int(offsets[0]) != 0
+            or int(offsets[-1]) != len(self._sequence)
+            or bool(np.any(np.diff(offsets) < 0))
+        ):
+            problems.append("word sequence and its offsets disagree")
         if problems:
             raise IndexInvalidError(
                 f"lexical index at {folder} is damaged ({'; '.join(problems)}): "

@@ -27,8 +27,8 @@ RETRIEVERS = ("hybrid", "dense", "lexical")
 
 # How deep each ranking is read before fusing.
 FUSION_DEPTH = 100
-# How many of each ranking's best passages the subword signal rescores. Measured on the
-# train-side proxies: 20 or 30 rank as well as all 100 (and as searching every passage).
+# How many of each ranking's best passages the subword and word-order signals rescore. Measured
+# on the train-side proxies: 20 or 30 rank as well as all 100 (and as searching every passage).
 SUBWORD_DEPTH = 30
 # Passages whose index tokens are kept (for abstention's coverage); ~1-3 KB each.
 MAX_CACHED_PASSAGE_TOKENS = 20_000
@@ -138,6 +138,12 @@ class Searcher:
         order = np.lexsort((ids, -scores))
         return ids[order], scores[order]
 
+    def proximity_ranking(self, normalized: str, dense: Ranking, lexical: Ranking) -> Ranking:
+        """The word-order score (`LexicalIndex.proximity`) of the best passages of either
+        ranking, the ones the subword signal reads too, in id order."""
+        candidates = np.union1d(dense[0][:SUBWORD_DEPTH], lexical[0][:SUBWORD_DEPTH])
+        return candidates, self.lexical.proximity(normalized, candidates)
+
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
@@ -157,7 +163,9 @@ class Searcher:
         if retriever == "hybrid":
             subword = (self.subword_ranking(normalized, dense, lexical)
                        if self.fusion.subword_weight > 0 else None)
-            ids, scores = fuse(dense, lexical, self.fusion, subword)
+            proximity = (self.proximity_ranking(normalized, dense, lexical)
+                         if self.fusion.proximity_weight > 0 else None)
+            ids, scores = fuse(dense, lexical, self.fusion, subword, proximity)
         else:
             ids, scores = dense if retriever == "dense" else lexical
         ids, scores = ids[:top_k], scores[:top_k]

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from qa.errors import IndexInvalidError, IndexMissingError, InputError
 from qa.lexical import (
     PARAMS_FILE,
+    SEQUENCE_FILE,
+    SEQUENCE_OFFSETS_FILE,
     LexicalIndex,
     analyze,
     analyze_passage,
@@ -211,6 +213,75 @@ def test_missing_or_broken_files_are_refused(index, tmp_path):
     (folder / "indptr.csc.index.npy").unlink()
     with pytest.raises(IndexInvalidError):
         LexicalIndex.load(folder)
+    index.save(folder)
+    (folder / SEQUENCE_FILE).unlink()
+    with pytest.raises(IndexInvalidError, match="rebuild"):
+        LexicalIndex.load(folder)
+
+
+def test_a_word_sequence_that_disagrees_with_its_offsets_is_refused(index, tmp_path):
+    folder = tmp_path / "lexical"
+    index.save(folder)
+    offsets = np.load(folder / SEQUENCE_OFFSETS_FILE)
+    np.save(folder / SEQUENCE_OFFSETS_FILE, offsets[:-1])  # one passage short
+    with pytest.raises(IndexInvalidError, match="word sequence"):
+        LexicalIndex.load(folder)
+    np.save(folder / SEQUENCE_OFFSETS_FILE, offsets)
+    np.save(folder / SEQUENCE_FILE, np.load(folder / SEQUENCE_FILE)[:-1])
+    with pytest.raises(IndexInvalidError, match="word sequence"):
+        LexicalIndex.load(folder)
+
+
+ORDER_PASSAGES = [
+    "مادر هیتلر در سال ۱۹۰۷ درگذشت.",             # the pair, side by side
+    "هیتلر به وین رفت و مادر او در لینتس ماند.",     # both words, apart
+    "هیتلر مادر را دوست داشت.",                      # side by side, the other order
+    "مادر کلارا بیمار بود.",                         # one word only
+    "",
+]
+
+
+def brute_force_proximity(question: str, passage: str) -> float:
+    """The definition, spelled out: weighted share of the question's consecutive word pairs
+    found side by side (either order) in the passage's analyzed tokens."""
+    index = LexicalIndex.build([normalize(p) for p in ORDER_PASSAGES])
+    weights = index.term_weights(normalize(question))
+    query = analyze(normalize(question))
+    pairs = [(a, b) for a, b in zip(query, query[1:], strict=False) if a != b]
+    seq = analyze_passage(normalize(passage))
+    side_by_side = {frozenset(p) for p in zip(seq, seq[1:], strict=False)}
+    total = sum(weights[a] + weights[b] for a, b in pairs)
+    found = sum(weights[a] + weights[b] for a, b in pairs if frozenset((a, b)) in side_by_side)
+    return found / total if total else 0.0
+
+
+@pytest.mark.parametrize("question", ["مادر هیتلر کی درگذشت؟", "هیتلر مادر", "مادر کلارا هیتلر",
+                                      "مادر", "چه کسی؟", "سال ۱۹۰۷ مادر هیتلر"])
+def test_proximity_is_the_share_of_word_pairs_side_by_side(question):
+    index = LexicalIndex.build([normalize(p) for p in ORDER_PASSAGES])
+    rows = np.arange(len(ORDER_PASSAGES))
+    scores = index.proximity(normalize(question), rows)
+    expected = [brute_force_proximity(question, p) for p in ORDER_PASSAGES]
+    assert scores.tolist() == pytest.approx(expected, abs=1e-6)
+    # Any subset of rows, in any order, gets the same scores.
+    assert index.proximity(normalize(question), rows[::-2]).tolist() == pytest.approx(expected[::-2], abs=1e-6)
+
+
+def test_proximity_ranks_the_passage_that_keeps_the_pair():
+    index = LexicalIndex.build([normalize(p) for p in ORDER_PASSAGES])
+    scores = index.proximity(normalize("مادر هیتلر چگونه درگذشت؟"), np.arange(len(ORDER_PASSAGES)))
+    assert scores[0] > scores[1] and scores[2] > scores[1] and scores[3] == 0 and scores[4] == 0
+    assert len(index.proximity(normalize("مادر هیتلر"), np.arange(0))) == 0
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_proximity_survives_save_and_load(tmp_path, mmap):
+    index = LexicalIndex.build([normalize(p) for p in ORDER_PASSAGES])
+    index.save(tmp_path / "lexical")
+    loaded = LexicalIndex.load(tmp_path / "lexical", mmap=mmap)
+    rows = np.arange(len(ORDER_PASSAGES))
+    question = normalize("مادر هیتلر در سال ۱۹۰۷")
+    assert loaded.proximity(question, rows).tolist() == index.proximity(question, rows).tolist()
 
 
 def brute_force_bm25(

@@ -99,6 +99,35 @@ def test_fusion_keeps_every_candidate_once_and_orders_by_score(method: str) -> N
     assert only_dense.tolist()[:3] == [3, 1, 2]
 
 
+def test_word_order_is_added_as_a_share_times_its_weight() -> None:
+    dense = (np.array([3, 1]), np.array([0.9, 0.5], np.float32))
+    lexical = (np.array([1, 3]), np.array([4.0, 2.0], np.float32))
+    proximity = (np.array([1, 3]), np.array([1.0, 0.0], np.float32))
+    ids, scores = fuse(dense, lexical, FusionSettings("blend", 0.5), proximity=proximity)
+    assert ids.tolist() == [1, 3] and scores.tolist() == [0.5, 0.5]  # a tie without word order
+    ids, scores = fuse(dense, lexical, FusionSettings("blend", 0.5, proximity_weight=0.2), proximity=proximity)
+    assert ids.tolist() == [1, 3] and scores.tolist() == pytest.approx([0.7, 0.5])
+    flipped = (np.array([1, 3]), np.array([0.0, 0.5], np.float32))
+    ids, scores = fuse(dense, lexical, FusionSettings("blend", 0.5, proximity_weight=0.2), proximity=flipped)
+    assert ids.tolist() == [3, 1] and scores.tolist() == pytest.approx([0.6, 0.5])
+
+
+def test_hybrid_prefers_the_passage_with_the_question_words_side_by_side(
+        tiny_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    from qa.text import normalize
+
+    order = FusionSettings("blend", 0.0, subword_weight=0.0, proximity_weight=0.3)
+    searcher = Searcher(store.load_current(tiny_index)[0], fake_encoder, fusion=order)
+    question = normalize("حافظ و سعدی در شیراز")
+    vector = searcher.encoder.encode_queries([question])[0]
+    dense, lexical = searcher.rankings(question, vector, 100, "hybrid")
+    ids, scores = searcher.proximity_ranking(question, dense, lexical)
+    assert ids.tolist() == sorted(set(dense[0].tolist()) | set(lexical[0].tolist()))
+    assert ((scores >= 0) & (scores <= 1)).all()
+    expected = fuse(dense, lexical, order, None, (ids, scores))[0][:3].tolist()
+    assert [hit.passage.id for hit in searcher.search(question, top_k=3).hits] == expected
+
+
 def test_cached_evidence_and_tokens_give_the_same_answers(searcher: Searcher) -> None:
     from qa.evidence import SentenceCache
 
