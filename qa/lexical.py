@@ -373,8 +373,13 @@ class LexicalIndex:
             return scores
         weights = self.term_weights(normalized_query)
         total = sum(weights[a] + weights[b] for a, b in pairs)
-        known = [(self._vocab[a], self._vocab[b], weights[a] + weights[b])
-                 for a, b in pairs if a in self._vocab and b in self._vocab]
+        vocab_size = len(self._vocab)
+        known: dict[int, float] = {}  # pair key (either order) -> its weight, repeats added
+        for a, b in pairs:
+            if a in self._vocab and b in self._vocab:
+                low, high = sorted((self._vocab[a], self._vocab[b]))
+                key = low * vocab_size + high
+                known[key] = known.get(key, 0.0) + weights[a] + weights[b]
         if not known or total <= 0:
             return scores
         rows = np.asarray(rows, dtype=np.int64)
@@ -385,14 +390,25 @@ class LexicalIndex:
         shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
         sequence = self._sequence[np.arange(int(lengths.sum())) + shift]
         # Only positions holding a question word matter: two of them side by side are a pair.
-        terms = np.unique([term for pair in known for term in pair[:2]]).astype(self._sequence.dtype)
-        at = np.flatnonzero(terms[np.minimum(np.searchsorted(terms, sequence), len(terms) - 1)] == sequence)
+        keys = np.fromiter(known, dtype=np.int64, count=len(known))
+        order = np.argsort(keys)
+        keys, pair_weights = keys[order], np.fromiter(known.values(), dtype=np.float64, count=len(known))[order]
+        terms = np.unique(np.concatenate([keys // vocab_size, keys % vocab_size])).astype(self._sequence.dtype)
+        if len(terms) <= 16:  # a few passes of == beat a binary search per token
+            wanted = sequence == terms[0]
+            for term in terms[1:]:
+                wanted |= sequence == term
+        else:
+            wanted = terms[np.minimum(np.searchsorted(terms, sequence), len(terms) - 1)] == sequence
+        at = np.flatnonzero(wanted)
         adjacent = (at[1:] == at[:-1] + 1) & (owner[at[1:]] == owner[at[:-1]])
-        left, right, where = sequence[at[:-1]][adjacent], sequence[at[1:]][adjacent], owner[at[:-1]][adjacent]
-        found = np.zeros(len(rows), dtype=np.float64)
-        for a, b, weight in known:
-            hit = ((left == a) & (right == b)) | ((left == b) & (right == a))
-            found[np.unique(where[hit])] += weight
+        left, right = sequence[at[:-1][adjacent]].astype(np.int64), sequence[at[1:][adjacent]].astype(np.int64)
+        found_keys = np.minimum(left, right) * vocab_size + np.maximum(left, right)
+        slot = np.minimum(np.searchsorted(keys, found_keys), len(keys) - 1)
+        match = keys[slot] == found_keys
+        # Each pair counts once per passage however often it occurs there.
+        hits = np.unique(owner[at[:-1][adjacent]][match] * len(keys) + slot[match])
+        found = np.bincount(hits // len(keys), weights=pair_weights[hits % len(keys)], minlength=len(rows))
         return (found / total).astype(np.float32)
 
     def use_background(self, background: Background | None) -> None:

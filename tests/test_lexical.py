@@ -241,10 +241,10 @@ ORDER_PASSAGES = [
 ]
 
 
-def brute_force_proximity(question: str, passage: str) -> float:
+def brute_force_proximity(question: str, passage: str, corpus: list[str] = ORDER_PASSAGES) -> float:
     """The definition, spelled out: weighted share of the question's consecutive word pairs
     found side by side (either order) in the passage's analyzed tokens."""
-    index = LexicalIndex.build([normalize(p) for p in ORDER_PASSAGES])
+    index = LexicalIndex.build([normalize(p) for p in corpus])
     weights = index.term_weights(normalize(question))
     query = analyze(normalize(question))
     pairs = [(a, b) for a, b in zip(query, query[1:], strict=False) if a != b]
@@ -265,6 +265,17 @@ def test_proximity_is_the_share_of_word_pairs_side_by_side(question):
     assert scores.tolist() == pytest.approx(expected, abs=1e-6)
     # Any subset of rows, in any order, gets the same scores.
     assert index.proximity(normalize(question), rows[::-2]).tolist() == pytest.approx(expected[::-2], abs=1e-6)
+
+
+def test_proximity_of_a_long_question_equals_the_definition():
+    # More than 16 distinct question words: the other way of finding them in the passages.
+    question = " ".join(PASSAGES[1:4])
+    assert len(set(analyze(normalize(question)))) > 16
+    index = LexicalIndex.build([normalize(p) for p in PASSAGES])
+    scores = index.proximity(normalize(question), np.arange(len(PASSAGES)))
+    expected = [brute_force_proximity(question, p, PASSAGES) for p in PASSAGES]
+    assert scores.tolist() == pytest.approx(expected, abs=1e-6)
+    assert scores[1] > 0 and scores[0] < scores[1]
 
 
 def test_proximity_ranks_the_passage_that_keeps_the_pair():
