@@ -32,6 +32,7 @@ import numpy as np
 
 from qa.background import Background, blended_idf, load_background, lucene_idf
 from qa.errors import IndexInvalidError, IndexMissingError, InputError
+from qa.row_values import IN_MEMORY_LIMIT_BYTES, RowValues
 
 ANALYZER_NAME = "qa-persian"
 ANALYZER_VERSION = 1
@@ -234,14 +235,15 @@ def _best(rows: np.ndarray, scores: np.ndarray, top_k: int) -> tuple[np.ndarray,
 class LexicalIndex:
     """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
 
-    def __init__(self, bm25, sequence: np.ndarray, sequence_offsets: np.ndarray, *, k1: float,
+    def __init__(self, bm25, sequence: np.ndarray | RowValues, sequence_offsets: np.ndarray, *, k1: float,
                  b: float, method: str, background: Background | None | bool = True) -> None:
         """`sequence`/`sequence_offsets`: every passage's term ids in text order (see
         `proximity`). `background`: True uses the shipped background statistics
         (qa.background) to steady the IDF of small corpora, None or False the corpus's own IDF
         only."""
         self._bm25 = bm25
-        self._sequence = np.asarray(sequence)
+        # Read per question, from disk when large (qa.row_values).
+        self._sequence = sequence if isinstance(sequence, RowValues) else RowValues(np.asarray(sequence))
         self._sequence_offsets = np.asarray(sequence_offsets)
         self._vocab: dict[str, int] = bm25.vocab_dict
         # Plain ndarray views of the (memory-mapped) arrays: every slice of an np.memmap runs
@@ -387,8 +389,7 @@ class LexicalIndex:
         lengths = ends - starts
         # The rows' token runs, concatenated: the run's position p is starts[row] + p.
         owner = np.repeat(np.arange(len(rows)), lengths)
-        shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        sequence = self._sequence[np.arange(int(lengths.sum())) + shift]
+        sequence = self._sequence.gather(starts, lengths)
         # Only positions holding a question word matter: two of them side by side are a pair.
         keys = np.fromiter(known, dtype=np.int64, count=len(known))
         order = np.argsort(keys)
@@ -593,7 +594,7 @@ class LexicalIndex:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(folder, show_progress=False)
-        np.save(folder / SEQUENCE_FILE, self._sequence)
+        np.save(folder / SEQUENCE_FILE, self._sequence.whole())
         np.save(folder / SEQUENCE_OFFSETS_FILE, self._sequence_offsets)
         (folder / PARAMS_FILE).write_text(
             json.dumps(self._params(), ensure_ascii=False, indent=2), encoding="utf-8"
@@ -635,7 +636,7 @@ class LexicalIndex:
             bm25 = bm25s.BM25.load(folder, mmap=mmap, show_progress=False)
             mode: Literal["r"] | None = "r" if mmap else None
             index = cls(
-                bm25, np.load(folder / SEQUENCE_FILE, mmap_mode=mode),
+                bm25, RowValues.open(folder / SEQUENCE_FILE, IN_MEMORY_LIMIT_BYTES if mmap else None),
                 np.load(folder / SEQUENCE_OFFSETS_FILE, mmap_mode=mode),
                 k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"],
             )

@@ -29,6 +29,7 @@ import numpy as np
 
 from qa.errors import IndexInvalidError, IndexMissingError
 from qa.lexical import QUESTION_WORDS, fold
+from qa.row_values import IN_MEMORY_LIMIT_BYTES, RowValues
 
 ANALYZER_NAME = "qa-char-4grams"
 ANALYZER_VERSION = 1
@@ -88,15 +89,19 @@ class SubwordIndex:
     """Each passage's 4-gram ids (sorted) and counts, and every 4-gram's document frequency.
     Safe to share between threads (read only)."""
 
-    def __init__(self, arrays: dict[str, np.ndarray], *, k1: float = K1, b: float = B) -> None:
+    def __init__(self, arrays: dict[str, np.ndarray | RowValues], *, k1: float = K1, b: float = B) -> None:
+        """`grams` and `counts` may be `RowValues` read from disk (see qa.row_values); the
+        small arrays are plain ndarrays."""
+        grams, counts = (array if isinstance(array, RowValues) else RowValues(np.asarray(array))
+                         for array in (arrays["grams"], arrays["counts"]))
+        self.grams: RowValues = grams  # uint32, passage after passage
+        self.counts: RowValues = counts  # uint8, the count of each of those grams (at most 255)
         # Plain ndarray views of memory-mapped arrays: slicing an np.memmap runs Python code.
-        arrays = {name: np.asarray(array) for name, array in arrays.items()}
-        self.grams = arrays["grams"]  # uint32, passage after passage
-        self.counts = arrays["counts"]  # uint8, the count of each of those grams (at most 255)
-        self.offsets = arrays["offsets"]  # int64, passage i owns [offsets[i], offsets[i + 1])
-        self.lengths = arrays["lengths"]  # int32, 4-grams in each passage, repeats counted
-        self.vocabulary = arrays["vocabulary"]  # uint32, sorted ids of all 4-grams
-        self.doc_freq = arrays["doc_freq"]  # int32, passages holding each of them
+        small = {name: np.asarray(arrays[name]) for name in ("offsets", "lengths", "vocabulary", "doc_freq")}
+        self.offsets = small["offsets"]  # int64, passage i owns [offsets[i], offsets[i + 1])
+        self.lengths = small["lengths"]  # int32, 4-grams in each passage, repeats counted
+        self.vocabulary = small["vocabulary"]  # uint32, sorted ids of all 4-grams
+        self.doc_freq = small["doc_freq"]  # int32, passages holding each of them
         self.size = len(self.offsets) - 1
         self.k1, self.b = k1, b
         self.average_length = float(self.lengths.mean()) if self.size else 1.0
@@ -167,14 +172,13 @@ class SubwordIndex:
         # Lucene's IDF, as bm25s computes it for the word index.
         weight = repeats * np.log(1 + (self.size - doc_freq + 0.5) / (doc_freq + 0.5))
         starts, sizes = self.offsets[rows], self.offsets[rows + 1] - self.offsets[rows]
-        # Positions of every gram of every row, and which row each belongs to.
+        # Every gram of every row, and which row each belongs to.
         owner = np.repeat(np.arange(len(rows)), sizes)
-        positions = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
-        grams = self.grams[positions]
+        grams = self.grams.gather(starts, sizes)
         where = np.minimum(np.searchsorted(query, grams), len(query) - 1)
         match = query[where] == grams
         owner, where = owner[match], where[match]
-        tf = self.counts[positions[match]].astype(np.float64)
+        tf = self.counts.gather(starts, sizes)[match].astype(np.float64)
         length = self.lengths[rows][owner]
         tf_part = tf / (tf + self.k1 * (1 - self.b + self.b * length / self.average_length))
         scores[:] = np.bincount(owner, weights=weight[where] * tf_part, minlength=len(rows))
@@ -184,11 +188,16 @@ class SubwordIndex:
         """The analyzer and BM25 parameters this index was built with (for the manifest)."""
         return {**settings_static(), "bm25": {"k1": self.k1, "b": self.b}}
 
+    def array(self, name: str) -> np.ndarray:
+        """One of `ARRAYS`, whole (read from disk if need be)."""
+        array = getattr(self, name)
+        return array.whole() if isinstance(array, RowValues) else array
+
     def save(self, folder: Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         for name in ARRAYS:
-            np.save(folder / f"{name}.npy", getattr(self, name))
+            np.save(folder / f"{name}.npy", self.array(name))
         params = {"format": FORMAT, "format_version": FORMAT_VERSION, **self.settings(),
                   "num_docs": self.size, "vocab_size": len(self.vocabulary)}
         (folder / PARAMS_FILE).write_text(json.dumps(params, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -202,8 +211,13 @@ class SubwordIndex:
             raise IndexMissingError(f"no subword index at {folder}: run `qa index build`")
         try:
             params = json.loads((folder / PARAMS_FILE).read_text(encoding="utf-8"))
-            arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r" if mmap else None,
-                                    allow_pickle=False) for name in ARRAYS}
+            # The per-passage runs are read per question, from disk when large (qa.row_values);
+            # the small arrays are memory-mapped.
+            limit = IN_MEMORY_LIMIT_BYTES if mmap else None
+            arrays: dict[str, np.ndarray | RowValues] = {
+                name: RowValues.open(folder / f"{name}.npy", limit) if name in ("grams", "counts")
+                else np.load(folder / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+                for name in ARRAYS}
         except (OSError, ValueError) as error:
             raise IndexInvalidError(f"subword index at {folder} cannot be read ({error}): {rebuild}") from error
         if not isinstance(params, dict) or (params.get("format"), params.get("format_version")) != (FORMAT, FORMAT_VERSION):
