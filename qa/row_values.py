@@ -3,10 +3,10 @@
 The word-order and 4-gram arrays hold every passage's values one after another (1.3 GB at a
 million passages) and a question reads only its candidates' runs. Memory-mapped, those random
 reads end up counted in the server's resident memory: on this kernel each page touched maps a
-whole large folio (~1.8 MB measured per random read), so after a few hundred questions half a
-gigabyte of these files sat in the server's RSS, and it only grows. `os.preadv` goes through the
-same page cache but maps nothing, at ~5 µs per run. Small arrays are simply loaded whole: reading
-them costs less than one system call per run.
+whole large folio (~1.8 MB measured per random read), so after ~800 questions 1.25 GB of these
+files sat in the server's RSS (3.9 of the 4 GB allowed), and it only grows. `os.preadv` goes
+through the same page cache but maps nothing, at ~3 µs per run (BENCHMARKS.md). Small arrays are
+simply loaded whole: reading them costs less than one system call per run.
 """
 
 from __future__ import annotations
