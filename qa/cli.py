@@ -159,6 +159,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"{args.questions} — {report.metrics['count']} questions — retriever {retriever}")
     for key in METRIC_KEYS[:-1]:
         print(f"  {key:<10} {report.metrics[key]:.4f}")
+    if report.evidence["judged"]:
+        print(f"  evidence@1 {report.evidence['evidence@1']:.4f} (the first passage's evidence sentence holds "
+              f"an answer, of {report.evidence['judged']} questions whose first passage is right)")
     print(f"  misses@{args.k}: {len(report.misses)}")
     for miss in report.misses[: args.show_misses]:
         print(f"   - {miss['id']}: {RLI}{miss['question']}{PDI} (rank {miss['rank']})")

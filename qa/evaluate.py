@@ -31,10 +31,14 @@ class Question:
 
 @dataclass
 class Report:
-    """Metrics over a question set, plus the questions missed in the top k."""
+    """Metrics over a question set, the questions missed in the top k, and how often the
+    evidence sentence of a right first passage holds an answer (`evidence`: "evidence@1", the
+    share, and "judged", how many questions it was judged on: those with answer texts whose
+    first passage is right)."""
 
     metrics: dict[str, float]
     misses: list[dict] = field(default_factory=list)
+    evidence: dict[str, float] = field(default_factory=dict)
 
 
 def load_questions(path: Path, *, unanswerable: bool = False) -> list[Question]:
@@ -106,14 +110,19 @@ def evaluate(
     """Ask every question and judge the ranked passages."""
     ranks: list[int | None] = []
     misses = []
+    evidence_hits: list[bool] = []
     for question in progress(questions):
         result = searcher.search(question.question, top_k=max(top_k, 10), retriever=retriever,
                                  with_evidence=False)
         judged = [is_hit(searcher, question, hit.passage) for hit in result.hits]
         rank = first_hit_rank(judged)
         ranks.append(rank)
+        # Evidence only for the first passage: it is what the user reads first.
+        top = result.hits[0].passage if result.hits else None
+        top_evidence = searcher.evidence(question.question, [top])[0] if top else ()
+        if rank == 1 and question.answers:
+            evidence_hits.append(any(contains_answer(e.text, question.answers) for e in top_evidence))
         if rank is None or rank > top_k:
-            top = result.hits[0].passage if result.hits else None
             misses.append({
                 "id": question.id,
                 "question": question.question,
@@ -121,8 +130,11 @@ def evaluate(
                 "rank": rank,
                 "top_passage": top.text[:200] if top else None,
                 "top_doc_id": top.doc_id if top else None,
+                "top_evidence": top_evidence[0].text if top_evidence else None,
             })
-    return Report(metrics=metrics_from_ranks(ranks), misses=misses)
+    evidence = {"evidence@1": round(sum(evidence_hits) / len(evidence_hits), 4) if evidence_hits else 0.0,
+                "judged": len(evidence_hits)}
+    return Report(metrics=metrics_from_ranks(ranks), misses=misses, evidence=evidence)
 
 
 def abstention_report(
@@ -156,7 +168,16 @@ def is_hit(searcher: Searcher, question: Question, passage) -> bool:  # type: ig
     if question.positive_ids:
         return passage.doc_id in question.positive_ids
     haystack = index_text(searcher.metadata.document(passage.doc_id), passage, with_title=False)
-    return any(normalize(answer) in haystack for answer in question.answers if normalize(answer))
+    return _holds_answer(haystack, question.answers)
+
+
+def contains_answer(text: str, answers: Iterable[str]) -> bool:
+    """Whether `text` holds one of `answers`, compared in normalized form."""
+    return _holds_answer(normalize(text), answers)
+
+
+def _holds_answer(normalized_text: str, answers: Iterable[str]) -> bool:
+    return any(normalize(answer) in normalized_text for answer in answers if normalize(answer))
 
 
 def index_for_corpus(

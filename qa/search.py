@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
 from qa.synonyms import Thesaurus, load_thesaurus
 from qa.text import normalize, tokens
-from qa.types import Hit
+from qa.types import Evidence, Hit, Passage
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
 
@@ -144,6 +145,19 @@ class Searcher:
         candidates = np.union1d(dense[0][:SUBWORD_DEPTH], lexical[0][:SUBWORD_DEPTH])
         return candidates, self.lexical.proximity(normalized, candidates)
 
+    def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
+        """The best sentence of each of `passages` for `question`, as `search` gives them
+        (for judging results found without evidence, as the eval runner does)."""
+        normalized = normalize(question)
+        return self._evidence(normalized, self.encoder.encode_queries([normalized])[0], passages)
+
+    def _evidence(self, normalized: str, query_vector, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:  # type: ignore[no-untyped-def]
+        return best_evidence(
+            set(analyze(normalized)), query_vector,
+            [(self.metadata.document(p.doc_id), p) for p in passages],
+            encode=self.encoder.encode_queries, analyze=analyze, cache=self.sentence_cache,
+        )
+
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
@@ -180,13 +194,9 @@ class Searcher:
                 self.lexical.term_weights(normalized), top_tokens, synonyms))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
-        evidence: list[tuple] = [() for _ in passages]
+        evidence: list[tuple[Evidence, ...]] = [() for _ in passages]
         if with_evidence and passages:
-            evidence = best_evidence(
-                set(analyze(normalized)), query_vector,
-                [(self.metadata.document(p.doc_id), p) for p in passages],
-                encode=self.encoder.encode_queries, analyze=analyze, cache=self.sentence_cache,
-            )
+            evidence = self._evidence(normalized, query_vector, passages)
         hits = tuple(
             Hit(passage=passage, score=float(score), rank=rank, evidence=found)
             for rank, (passage, score, found) in enumerate(

@@ -32,6 +32,7 @@ def test_build_ask_and_eval(tmp_path: Path, tiny_corpus: Path, fake_model, capsy
     )
     out_file = tmp_path / "report.json"
     assert cli.main(["eval", str(questions), "--index", str(index), "--json-out", str(out_file), "--quiet"]) == 0
+    assert "evidence@1 1.0000" in capsys.readouterr().out  # «کوه دماوند» is in the chosen sentence
     report = json.loads(out_file.read_text())
     assert set(report) == {"recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "count"}
     assert report["count"] == 2 and report["recall@5"] == 1.0

@@ -1,0 +1,43 @@
+"""Abstention: its coverage signal, the logistic decision and loading the calibration."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from qa.abstain import UNCALIBRATED, Abstention, Signals, coverage, load_abstention, load_fusion
+from qa.fusion import FusionSettings
+
+
+def test_coverage_is_the_share_of_the_question_weight_found() -> None:
+    weights = {"دماوند": 3.0, "کوه": 1.0}
+    assert coverage(weights, frozenset({"دماوند", "کوه"})) == 1.0
+    assert coverage(weights, frozenset({"کوه"})) == 0.25
+    assert coverage({}, frozenset({"کوه"})) == 0.0
+
+
+def test_the_probability_is_logistic_in_both_signals() -> None:
+    abstention = Abstention(intercept=-1.0, coef_dense=2.0, coef_coverage=1.0, threshold=0.5)
+    signals = Signals(dense_top=0.5, coverage=0.5)
+    assert abstention.probability(signals) == pytest.approx(1 / (1 + math.exp(-0.5)))
+    assert abstention.answer_found(signals)
+    assert not abstention.answer_found(Signals(dense_top=0.0, coverage=0.0))
+
+
+def test_uncalibrated_models_answer_by_coverage_alone() -> None:
+    assert UNCALIBRATED.answer_found(Signals(dense_top=0.0, coverage=0.6))
+    assert not UNCALIBRATED.answer_found(Signals(dense_top=1.0, coverage=0.4))
+
+
+def test_calibration_and_fusion_are_read_only_for_their_model(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({
+        "model_fingerprint": "sha256:x", "intercept": -2.0, "coef_dense": 1.0, "coef_coverage": 2.0,
+        "threshold": 0.4, "fusion": {"method": "blend", "dense_weight": 0.2}}), encoding="utf-8")
+    assert load_abstention("sha256:x", path) == Abstention(-2.0, 1.0, 2.0, 0.4)
+    assert load_fusion("sha256:x", path) == FusionSettings(method="blend", dense_weight=0.2)
+    assert load_abstention("sha256:other", path) is UNCALIBRATED
+    assert load_fusion("sha256:other", path) == FusionSettings()
+    path.write_text("{not json", encoding="utf-8")
+    assert load_abstention("sha256:x", path) is UNCALIBRATED

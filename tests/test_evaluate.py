@@ -1,0 +1,43 @@
+"""The eval runner: ranks, misses, and whether the evidence sentence holds the answer."""
+
+from pathlib import Path
+
+import pytest
+
+from qa import store
+from qa.evaluate import Question, contains_answer, evaluate
+from qa.search import Searcher
+
+
+@pytest.fixture
+def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
+    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
+
+
+def test_answers_are_found_in_any_spelling() -> None:
+    assert contains_answer("جمعیت تهران در سال ۱۳۹۵ حدود ۸ میلیون نفر بود.", ["8 ميليون"])
+    assert not contains_answer("تهران پایتخت ایران است.", ["۸ میلیون"])
+    assert not contains_answer("تهران", ["", " "])
+
+
+def test_evidence_is_judged_on_right_first_passages_with_answers(searcher: Searcher) -> None:
+    questions = [
+        # The evidence sentence is the one about the population: it holds the answer.
+        Question(id="population", question="جمعیت تهران در سال ۱۳۹۵", answers=("۸ میلیون نفر",)),
+        # The first passage is right (it holds the answer), but the sentence chosen as
+        # evidence is the one about the capital, not the population.
+        Question(id="capital", question="پایتخت ایران کدام شهر است", answers=("۸ میلیون نفر",)),
+        # No answer texts: ranked, not judged for evidence.
+        Question(id="ids", question="آرامگاه حافظ", positive_ids=("shiraz",)),
+    ]
+    report = evaluate(searcher, questions, top_k=1)
+    assert report.metrics["recall@1"] == 1.0
+    assert report.evidence == {"evidence@1": 0.5, "judged": 2}
+
+
+def test_misses_carry_the_evidence_of_the_wrong_first_passage(searcher: Searcher) -> None:
+    question = Question(id="miss", question="آرامگاه حافظ و سعدی", positive_ids=("tehran",))
+    report = evaluate(searcher, [question], top_k=1)
+    assert report.evidence == {"evidence@1": 0.0, "judged": 0}
+    [miss] = report.misses
+    assert miss["top_doc_id"] == "shiraz" and "حافظ" in miss["top_evidence"]
