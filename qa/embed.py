@@ -153,7 +153,7 @@ def fast_path(model) -> StaticTable | None:  # type: ignore[no-untyped-def]
     """A numpy StaticTable for a model that is one StaticEmbedding and nothing else, if it
     embeds PROBE_TEXTS as the model does; None for any other model (it keeps the generic path).
 
-    Only questions (and evidence sentences) take it: builds keep the model's own batched path.
+    Only questions take it: builds keep the model's own batched path.
     """
     from sentence_transformers.sentence_transformer.modules import StaticEmbedding
 

@@ -1,20 +1,31 @@
-"""Evidence: the sentence(s) of a passage that best answer the question, with original offsets."""
+"""Evidence: the sentence(s) of a passage that best answer the question, with original offsets.
+
+A sentence scores by the share of the question's words it holds plus half the share of the
+question's word weight (rarity, synonyms counted as in abstention's coverage) it holds. Chosen on
+training data (held-out PQuAD train questions and the reworded questions, each over its own
+paragraph: does the chosen sentence hold the answer?): 0.889 / 0.731 of the time, against 0.876 /
+0.710 for the earlier half word share, half cosine of sentence and question vectors. The cosine
+only hurt (alone 0.817 / 0.640), and leaving it out spares embedding every sentence.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from qa.abstain import coverage
 from qa.text import clause_spans, normalize, sentence_spans, squeeze_spaces
 from qa.types import Document, Evidence, Passage
 
 # Long sentences are cut into clauses of at most this many characters, so the highlight is a
 # readable span rather than a whole 1,000-character sentence.
 MAX_EVIDENCE_CHARS = 320
+# What the share of the question's word weight held adds to the share of its words held.
+WEIGHTED_SHARE = 0.5
 
 
 def candidate_spans(document: Document, passage: Passage) -> list[tuple[int, int]]:
@@ -27,19 +38,18 @@ def candidate_spans(document: Document, passage: Passage) -> list[tuple[int, int
 
 @dataclass(frozen=True)
 class Candidates:
-    """A passage's candidate sentences: document offsets, texts, match tokens and vectors."""
+    """A passage's candidate sentences: document offsets, texts and match tokens."""
 
     spans: tuple[tuple[int, int], ...]
     texts: tuple[str, ...]
     words: tuple[frozenset[str], ...]
-    vectors: tuple[np.ndarray, ...]
 
 
 class SentenceCache:
     """Prepared sentences, bounded (oldest out): by text, and whole passages by passage id.
 
-    Normalizing and embedding every sentence of every hit is most of a request's work; popular
-    passages come back again and again, so their sentences are prepared once. Sentences are
+    Normalizing and analyzing every sentence of every hit is a large part of a request's work;
+    popular passages come back again and again, so their sentences are prepared once. Sentences are
     cached by text because neighbouring passages share them; passages by id (ids belong to one
     generation, as does this cache) so that a returning passage costs no splitting either.
     """
@@ -47,25 +57,18 @@ class SentenceCache:
     def __init__(self, max_entries: int = 20_000, max_passages: int = 5_000):
         self.max_entries = max_entries
         self.max_passages = max_passages
-        self._entries: OrderedDict[str, tuple[frozenset[str], np.ndarray]] = OrderedDict()
+        self._entries: OrderedDict[str, frozenset[str]] = OrderedDict()
         self._passages: dict[int, Candidates] = {}
         self._lock = threading.Lock()
 
-    def get_many(
-        self,
-        texts: Sequence[str],
-        encode: Callable[[Sequence[str]], np.ndarray],
-        analyze: Callable[[str], list[str]],
-    ) -> list[tuple[frozenset[str], np.ndarray]]:
+    def get_many(self, texts: Sequence[str], analyze: Callable[[str], list[str]]) -> list[frozenset[str]]:
         with self._lock:
             found = {t: self._entries[t] for t in texts if t in self._entries}
             for text in found:
                 self._entries.move_to_end(text)
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            normalized = [normalize(t) for t in missing]
-            vectors = encode(normalized)
-            fresh = {t: (frozenset(analyze(n)), v) for t, n, v in zip(missing, normalized, vectors, strict=True)}
+            fresh = {t: frozenset(analyze(normalize(t))) for t in missing}
             found.update(fresh)
             with self._lock:
                 self._entries.update(fresh)
@@ -76,23 +79,19 @@ class SentenceCache:
     def candidates(
         self,
         hits: Sequence[tuple[Document, Passage]],
-        encode: Callable[[Sequence[str]], np.ndarray],
         analyze: Callable[[str], list[str]],
     ) -> list[Candidates]:
-        """The candidates of each hit; those not cached are prepared in one encoder call."""
+        """The candidates of each hit, prepared once."""
         found = {p.id: c for _, p in hits if (c := self._passages.get(p.id)) is not None}
         missing = list({p.id: (d, p) for d, p in hits if p.id not in found}.values())
         if missing:
             spans_of = [candidate_spans(document, passage) for document, passage in missing]
             texts_of = [[squeeze_spaces(document.text[s:e]) for s, e in spans]
                         for (document, _), spans in zip(missing, spans_of, strict=True)]
-            prepared = iter(self.get_many([t for texts in texts_of for t in texts], encode, analyze))
+            prepared = iter(self.get_many([t for texts in texts_of for t in texts], analyze))
             for (_, passage), spans, texts in zip(missing, spans_of, texts_of, strict=True):
-                pairs = [next(prepared) for _ in texts]
                 found[passage.id] = Candidates(
-                    spans=tuple(spans), texts=tuple(texts),
-                    words=tuple(words for words, _ in pairs),
-                    vectors=tuple(vector for _, vector in pairs),
+                    spans=tuple(spans), texts=tuple(texts), words=tuple(next(prepared) for _ in texts),
                 )
             with self._lock:
                 for _, passage in missing:
@@ -104,22 +103,22 @@ class SentenceCache:
 
 def best_evidence(
     question_tokens: set[str],
-    question_vector: np.ndarray,
+    term_weights: dict[str, float],
     hits: Sequence[tuple[Document, Passage]],
     *,
-    encode: Callable[[Sequence[str]], np.ndarray],
     analyze: Callable[[str], list[str]],
     cache: SentenceCache,
+    synonyms: Mapping[str, Sequence[tuple[str, ...]]] | None = None,
     count: int = 1,
 ) -> list[tuple[Evidence, ...]]:
-    """For each (document, passage), its best `count` sentences by meaning (cosine) and shared
-    words. The sentences of all hits not yet cached are prepared in one encoder call."""
+    """For each (document, passage), its best `count` sentences: the share of
+    `question_tokens` each holds plus WEIGHTED_SHARE x the share of `term_weights` (with
+    `synonyms`, as `qa.abstain.coverage`), scaled to 0..1; ties go to the earlier sentence."""
     results = []
-    for candidates in cache.candidates(hits, encode, analyze):
-        scores = []
-        for words, vector in zip(candidates.words, candidates.vectors, strict=True):
-            overlap = len(words & question_tokens) / max(1, len(question_tokens))
-            scores.append(0.5 * float(vector @ question_vector) + 0.5 * overlap)
+    for candidates in cache.candidates(hits, analyze):
+        scores = [(len(words & question_tokens) / max(1, len(question_tokens))
+                   + WEIGHTED_SHARE * coverage(term_weights, words, synonyms)) / (1 + WEIGHTED_SHARE)
+                  for words in candidates.words]
         order = np.argsort(-np.asarray(scores), kind="stable")[:count]
         results.append(tuple(
             Evidence(text=candidates.texts[i], char_start=candidates.spans[i][0],

@@ -73,7 +73,7 @@ class Searcher:
                  thesaurus: Thesaurus | None = None):
         check_compatible(generation, encoder)
         self.fusion = fusion or load_fusion(encoder.fingerprint)
-        self.sentence_cache = SentenceCache()  # per searcher: vectors belong to this encoder
+        self.sentence_cache = SentenceCache()  # per searcher: passage ids belong to this generation
         # A plain dict owned by the searcher, not an lru_cache on a method: that would hold the
         # searcher in a module-level cache and keep its generation's lease alive after a swap.
         self._passage_tokens: dict[int, frozenset[str]] = {}
@@ -148,15 +148,18 @@ class Searcher:
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them
         (for judging results found without evidence, as the eval runner does)."""
-        normalized = normalize(question)
-        return self._evidence(normalized, self.encoder.encode_queries([normalized])[0], passages)
+        return self._evidence(normalize(question), passages)
 
-    def _evidence(self, normalized: str, query_vector, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:  # type: ignore[no-untyped-def]
+    def _evidence(self, normalized: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         return best_evidence(
-            set(analyze(normalized)), query_vector,
+            set(analyze(normalized)), self.lexical.term_weights(normalized),
             [(self.metadata.document(p.doc_id), p) for p in passages],
-            encode=self.encoder.encode_queries, analyze=analyze, cache=self.sentence_cache,
+            analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(),
         )
+
+    def _synonyms(self):  # type: ignore[no-untyped-def]
+        """The thesaurus's synonyms where the fusion uses them (coverage and evidence count them)."""
+        return self.thesaurus.synonyms if self.fusion.synonym_weight > 0 else None
 
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
@@ -189,14 +192,13 @@ class Searcher:
         if passages:
             top = passages[0]
             top_tokens = self.passage_tokens(top)
-            synonyms = self.thesaurus.synonyms if self.fusion.synonym_weight > 0 else None
             signals = Signals(dense_top=dense_top, coverage=coverage(
-                self.lexical.term_weights(normalized), top_tokens, synonyms))
+                self.lexical.term_weights(normalized), top_tokens, self._synonyms()))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
         evidence: list[tuple[Evidence, ...]] = [() for _ in passages]
         if with_evidence and passages:
-            evidence = self._evidence(normalized, query_vector, passages)
+            evidence = self._evidence(normalized, passages)
         hits = tuple(
             Hit(passage=passage, score=float(score), rank=rank, evidence=found)
             for rank, (passage, score, found) in enumerate(

@@ -1,0 +1,40 @@
+"""Choosing the evidence sentence: question words held, rare words and their synonyms first."""
+
+from qa.evidence import SentenceCache, best_evidence
+from qa.lexical import analyze
+from qa.text import normalize
+from qa.types import Document, Passage
+
+TEXT = ("شهر در کنار رود است و مردم شهر در آن زندگی می‌کنند. "
+        "آرامگاه شاعر در شمال شهر است. "
+        "شاعر در سال ۷۹۲ درگذشت.")
+
+
+def evidence_for(question: str, synonyms=None, count: int = 1):  # type: ignore[no-untyped-def]
+    document = Document(id="d", title="شهر", text=TEXT)
+    passage = Passage(id=0, doc_id="d", text=TEXT, char_start=0, char_end=len(TEXT))
+    normalized = normalize(question)
+    words = analyze(normalized)
+    weights = {"شهر": 0.1, "مردم": 0.5, "ارامگاه": 3.0, "شاعر": 2.0, "فوت": 3.0, "درگذشت": 3.0}
+    term_weights = {word: weights.get(word, 1.0) for word in words}
+    return best_evidence(set(words), term_weights, [(document, passage)], analyze=analyze,
+                         cache=SentenceCache(), synonyms=synonyms, count=count)[0]
+
+
+def test_the_sentence_with_the_rare_words_wins_over_common_ones() -> None:
+    [best] = evidence_for("آرامگاه شاعر در کدام شهر است")
+    assert best.text.startswith("آرامگاه شاعر")
+    assert TEXT[best.char_start:best.char_end] == best.text
+    assert 0.0 < best.score <= 1.0
+
+
+def test_synonyms_count_in_the_weighted_share() -> None:
+    synonyms = {"فوت": [("درگذشت",)]}
+    assert evidence_for("شاعر کی فوت کرد", synonyms)[0].text.startswith("شاعر در سال")
+    assert evidence_for("شاعر کی فوت کرد")[0].text.startswith("آرامگاه")  # a tie: the earlier
+
+
+def test_count_sentences_best_first_and_ties_to_the_earlier() -> None:
+    first, second, third = evidence_for("ماه ستاره", count=3)  # nothing matches: all tie at 0
+    assert first.score == second.score == third.score == 0.0
+    assert first.char_start < second.char_start < third.char_start
