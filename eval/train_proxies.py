@@ -12,7 +12,10 @@ weight, IDF as the index computes it), which behave most like users' questions:
   passages);
 - farstail-val: FarsTail val entailed hypotheses (human rewordings) finding their premise;
 - reworded, reworded-article: data/reworded_train_questions.jsonl (written as users ask, in
-  their own words, on the held-out articles) over the whole PQuAD corpus and per article.
+  their own words, on the held-out articles) over the whole PQuAD corpus and per article;
+- pquad-long-article, reworded-long-article: both question sets with each held-out article as
+  one document chunked as the product chunks (passages overlap), a passage right when it holds
+  an answer text, like the default corpus and its eval set. Not used for tuning so far.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
@@ -34,6 +37,7 @@ from tune_fusion import (  # noqa: E402
     article_searchers,
     collect,
     farstail_val_set,
+    long_article_sets,
     mrr,
     searcher_for,
     stand_in_model,
@@ -83,6 +87,9 @@ def main() -> None:
     sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded, fusion.synonym_weight)]
     sets["reworded-article"] = [(row, searcher) for searcher, asked in article_searchers(reworded, encoder, chunking)
                                 for row in collect(searcher, asked, fusion.synonym_weight)]
+    for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded)):
+        sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
+                      for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
     print(f"model {encoder.name}, fusion {fusion}")
     print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|")

@@ -99,6 +99,48 @@ def article_searchers(questions: list[Question], encoder, chunking: ChunkSetting
         yield searcher_for(corpus, encoder, chunking), asked
 
 
+def long_article_sets(questions: list[Question], encoder, chunking: ChunkSettings):  # type: ignore[no-untyped-def]
+    """Each held-out PQuAD train article as ONE document, its paragraphs in order, chunked as
+    the product chunks (passages overlap by a sentence), like the default corpus and users'
+    books; a passage is right when it holds one of the question's answer texts (questions whose
+    answer no passage holds are left out). Yields (searcher, questions) where each question's
+    positive_ids name the right passages (`answer_positives`)."""
+    from qa.training_data import load_paragraphs
+
+    paragraphs = load_paragraphs()
+    by_title: dict[str, list[Question]] = {}
+    title_of = {p.id: p.title for p in paragraphs}
+    for question in questions:
+        by_title.setdefault(title_of[question.positive_ids[0]], []).append(question)
+    folder = CACHE / "long-articles"
+    folder.mkdir(parents=True, exist_ok=True)
+    for title, asked in sorted(by_title.items()):
+        name = hashlib.sha1(title.encode()).hexdigest()[:12]
+        text = "\n\n".join(p.text for p in paragraphs if p.title == title)
+        corpus = folder / f"{name}.jsonl"
+        corpus.write_text(json.dumps({"id": f"article-{name}", "title": title, "text": text},
+                                     ensure_ascii=False) + "\n", encoding="utf-8")
+        searcher = searcher_for(corpus, encoder, chunking)
+        judged = [answer_positives(searcher, question) for question in asked]
+        yield searcher, [question for question in judged if question.positive_ids]
+
+
+def answer_positives(searcher: Searcher, question: Question) -> Question:
+    """`question` with positive_ids naming the passages (by `passage_key`) that hold an answer."""
+    from dataclasses import replace
+
+    from qa.evaluate import contains_answer
+
+    held = tuple(passage_key(p) for p in searcher.metadata.all_passages()
+                 if contains_answer(p.text, question.answers))
+    return replace(question, positive_ids=held)
+
+
+def passage_key(passage) -> str:  # type: ignore[no-untyped-def]
+    """A passage's own id where passages, not documents, are judged (`long_article_sets`)."""
+    return f"{passage.doc_id}#{passage.id}"
+
+
 # Word statistics of the training text without the held-out articles (set by `use_held_out`):
 # the shipped background (qa/background_df.json) counts every train article, so on the
 # held-out ones it would know their rare words in advance.
@@ -123,12 +165,13 @@ def searcher_for(corpus: Path, encoder, chunking: ChunkSettings) -> Searcher:  #
     return searcher
 
 
-def collect(searcher: Searcher, questions: list[Question], synonym_weight: float = 0.0) -> list[dict]:
-    """Both rankings (doc ids per row) for every question, computed once (the word ranking
-    with thesaurus synonyms at `synonym_weight`)."""
+def collect(searcher: Searcher, questions: list[Question], synonym_weight: float = 0.0, *,
+            by_passage: bool = False) -> list[dict]:
+    """Both rankings (doc ids per row, or `passage_key`s when `by_passage`) for every question,
+    computed once (the word ranking with thesaurus synonyms at `synonym_weight`)."""
     normalized = [normalize(q.question) for q in questions]
     vectors = searcher.encoder.encode_queries(normalized)
-    doc_of = [p.doc_id for p in searcher.metadata.all_passages()]
+    doc_of = [passage_key(p) if by_passage else p.doc_id for p in searcher.metadata.all_passages()]
     rows = []
     for question, norm, vector in zip(questions, normalized, vectors, strict=True):
         dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid", synonym_weight)
