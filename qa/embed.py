@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -15,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.errors import ModelError
-from qa.static_table import StaticTable
+from qa.static_table import StaticTable, load_static_table
 
 # The model the project trains and ships (see qa/model/README.md).
 BUNDLED_MODEL_DIR = Path(__file__).parent / "model"
@@ -88,12 +89,43 @@ class SentenceTransformerEncoder:
     """A sentence-transformers model from a local folder (or a hub name, for users online)."""
 
     def __init__(self, model: str = DEFAULT_MODEL, *, query_prefix: str = "", passage_prefix: str = ""):
+        """A static model's folder is read without sentence-transformers (`load_static_table`):
+        questions need nothing more, and the model itself loads on first `encode_passages`.
+        Any other model loads now."""
         path = resolve_model_path(model)
         if model in ("", DEFAULT_MODEL) and not (BUNDLED_MODEL_DIR / "modules.json").exists():
             raise ModelError(
                 f"the bundled model is missing from {BUNDLED_MODEL_DIR}: run `qa model train`"
             )
-        if Path(path).is_dir():
+        self.name = model or DEFAULT_MODEL
+        self._path = path
+        self._loaded = None
+        self._fast = load_static_table(Path(path)) if Path(path).is_dir() else None
+        self.fingerprint = model_fingerprint(path)
+        if self._fast is not None:
+            self.dimension = self._fast.dimension
+        else:
+            loaded = self.model
+            dimension = loaded.get_embedding_dimension()
+            if dimension is None:
+                dimension = int(loaded.encode(["x"]).shape[1])
+            self.dimension = int(dimension)
+            self._fast = fast_path(loaded)
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+
+    @property
+    def model(self):  # type: ignore[no-untyped-def]
+        """The sentence-transformers model, loaded on first use. A table read without it must
+        embed as it does, or questions leave the numpy path from then on."""
+        if self._loaded is None:
+            self._loaded = self._load()
+            if self._fast is not None and not agrees(self._fast, self._loaded):
+                self._fast = None
+        return self._loaded
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if Path(self._path).is_dir():
             # A local model needs no hub: never let a loader try the network.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
@@ -102,21 +134,14 @@ class SentenceTransformerEncoder:
 
             transformers_logging.disable_progress_bar()  # "Loading weights" bars on every ask
 
-            self._model = SentenceTransformer(path, device="cpu")
+            loaded = SentenceTransformer(self._path, device="cpu")
         except Exception as error:  # any loader failure is the user's model setting
             raise ModelError(
-                f"cannot load embedding model {model!r} from {path}: {error}. "
+                f"cannot load embedding model {self.name!r} from {self._path}: {error}. "
                 "Set QA_MODEL to a local sentence-transformers folder (no downloads here)."
             ) from error
-        self.name = model or DEFAULT_MODEL
-        self.fingerprint = model_fingerprint(path)
-        dimension = self._model.get_embedding_dimension()
-        if dimension is None:
-            dimension = int(self._model.encode(["x"]).shape[1])
-        self.dimension = int(dimension)
-        self.query_prefix = query_prefix
-        self.passage_prefix = passage_prefix
-        self._fast = fast_path(self._model)
+        _apply_threads()
+        return loaded
 
     @property
     def uses_fast_path(self) -> bool:
@@ -139,7 +164,7 @@ class SentenceTransformerEncoder:
     def _encode(self, texts: list[str], batch_size: int, show_progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = self._model.encode(
+        vectors = self.model.encode(
             texts,
             batch_size=batch_size,
             show_progress_bar=show_progress,
@@ -163,16 +188,31 @@ def fast_path(model) -> StaticTable | None:  # type: ignore[no-untyped-def]
         return None
     static = modules[0]
     table = StaticTable(static.tokenizer, static.embedding.weight.detach().cpu().numpy())
+    return table if agrees(table, model) else None
+
+
+def agrees(table: StaticTable, model) -> bool:  # type: ignore[no-untyped-def]
+    """Whether `table` embeds PROBE_TEXTS as `model` does."""
     expected = _unit_rows(model.encode(list(PROBE_TEXTS), convert_to_numpy=True,
                                        normalize_embeddings=False))
     found = _unit_rows(table.encode(PROBE_TEXTS))
-    if found.shape != expected.shape or float(np.abs(found - expected).max()) > FAST_PATH_TOLERANCE:
-        return None
-    return table
+    return found.shape == expected.shape and float(np.abs(found - expected).max()) <= FAST_PATH_TOLERANCE
+
+
+_threads: int | None = None  # torch's thread cap, applied when torch is loaded
 
 
 def set_threads(count: int) -> None:
-    """Cap torch's intra-op threads (workers x threads must not exceed the cores)."""
-    import torch
+    """Cap torch's intra-op threads (workers x threads must not exceed the cores). Questions of
+    a static model never load torch; the cap is applied if and when a model does."""
+    global _threads
+    _threads = max(1, count)
+    if "torch" in sys.modules:
+        _apply_threads()
 
-    torch.set_num_threads(max(1, count))
+
+def _apply_threads() -> None:
+    if _threads is not None:
+        import torch
+
+        torch.set_num_threads(_threads)

@@ -40,7 +40,7 @@ def test_the_bundled_model_takes_the_fast_path(encoder: SentenceTransformerEncod
 @pytest.mark.slow
 def test_fast_path_gives_the_models_own_vectors(encoder: SentenceTransformerEncoder) -> None:
     texts = _texts()
-    expected = _unit_rows(encoder._model.encode(texts, batch_size=64, convert_to_numpy=True,
+    expected = _unit_rows(encoder.model.encode(texts, batch_size=64, convert_to_numpy=True,
                                                 normalize_embeddings=False))
     one_call = encoder.encode_queries(texts)
     one_by_one = np.concatenate([encoder.encode_queries([t]) for t in texts[:300]])
@@ -57,7 +57,7 @@ def test_a_model_with_more_modules_keeps_the_generic_path(encoder: SentenceTrans
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize
 
-    static = encoder._model[0]
+    static = encoder.model[0]
     assert fast_path(SentenceTransformer(modules=[static, Normalize()], device="cpu")) is None
 
 
@@ -73,4 +73,51 @@ def test_a_model_the_table_disagrees_with_keeps_the_generic_path(
 
     original = static_table.StaticTable.encode
     monkeypatch.setattr(static_table.StaticTable, "encode", off_by_a_little)
-    assert fast_path(encoder._model) is None
+    assert fast_path(encoder.model) is None
+
+
+def test_questions_of_the_bundled_model_need_neither_torch_nor_sentence_transformers() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from qa.embed import SentenceTransformerEncoder; "
+            "encoder = SentenceTransformerEncoder(); vectors = encoder.encode_queries(['پایتخت ایران']); "
+            "assert encoder.uses_fast_path and vectors.shape == (1, encoder.dimension); "
+            "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_only_a_lone_static_module_is_read_without_the_model(tmp_path: Path) -> None:
+    import shutil
+
+    from qa.embed import BUNDLED_MODEL_DIR
+    from qa.static_table import load_static_table
+
+    assert load_static_table(BUNDLED_MODEL_DIR) is not None
+    folder = tmp_path / "model"
+    shutil.copytree(BUNDLED_MODEL_DIR, folder)
+    modules = json.loads((folder / "modules.json").read_text())
+    (folder / "modules.json").write_text(json.dumps(modules + [{"idx": 1, "name": "1", "path": "1_Normalize",
+                                                                "type": "sentence_transformers.models.Normalize"}]))
+    assert load_static_table(folder) is None
+    (folder / "modules.json").write_text(json.dumps(modules))
+    config = json.loads((folder / "config_sentence_transformers.json").read_text())
+    (folder / "config_sentence_transformers.json").write_text(json.dumps({**config, "prompts": {"query": "پرسش: "}}))
+    assert load_static_table(folder) is None
+    (folder / "config_sentence_transformers.json").write_text(json.dumps(config))
+    (folder / "model.safetensors").write_bytes(b"not safetensors")
+    assert load_static_table(folder) is None
+
+
+def test_the_model_loads_on_first_passages_and_a_table_it_disagrees_with_is_dropped(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa import embed
+
+    encoder = SentenceTransformerEncoder()
+    assert encoder.uses_fast_path and encoder._loaded is None
+    monkeypatch.setattr(embed, "agrees", lambda table, model: False)
+    vectors = encoder.encode_passages(["پایتخت ایران"])
+    assert vectors.shape == (1, encoder.dimension) and encoder._loaded is not None
+    assert not encoder.uses_fast_path
