@@ -105,21 +105,26 @@ def test_two_workers_answer_alike_hold_their_own_leases_and_stop_on_sigterm(
 
     index, env = built_index
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "qa.cli", "serve", "--port", str(port), "--workers", "2"],
-        env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    # The server's log goes to a file: a pipe nobody reads fills after ~64 KB of access-log
+    # lines, and then the server blocks writing its log and stops answering.
+    log = index.parent / f"server-{port}.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "qa.cli", "serve", "--port", str(port), "--workers", "2"],
+            env=env, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, text=True,
+        )
     try:
         deadline = time.time() + 180
         ready = False
         while not ready or len(list((index / "leases").glob("*.json"))) < 2:  # one per worker
             if server.poll() is not None or time.time() > deadline:
-                raise AssertionError("workers did not start: " + (server.stdout.read() if server.stdout else ""))
+                raise AssertionError("workers did not start: " + log.read_text())
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as response:
                     ready = response.status == 200
             except OSError:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)  # also while the second worker starts: every poll is a log line
         path = "/ask?" + urllib.parse.urlencode({"q": ASTANA_QUESTION, "k": 5})
         bodies = set()
         for _ in range(2):  # fresh connections may land on either worker
