@@ -121,18 +121,18 @@ def long_article_sets(questions: list[Question], encoder, chunking: ChunkSetting
         corpus.write_text(json.dumps({"id": f"article-{name}", "title": title, "text": text},
                                      ensure_ascii=False) + "\n", encoding="utf-8")
         searcher = searcher_for(corpus, encoder, chunking)
-        judged = [answer_positives(searcher, question) for question in asked]
+        passages = searcher.metadata.all_passages()
+        judged = [answer_positives(passages, question) for question in asked]
         yield searcher, [question for question in judged if question.positive_ids]
 
 
-def answer_positives(searcher: Searcher, question: Question) -> Question:
-    """`question` with positive_ids naming the passages (by `passage_key`) that hold an answer."""
+def answer_positives(passages: list, question: Question) -> Question:
+    """`question` with positive_ids naming the `passages` (by `passage_key`) that hold an answer."""
     from dataclasses import replace
 
     from qa.evaluate import contains_answer
 
-    held = tuple(passage_key(p) for p in searcher.metadata.all_passages()
-                 if contains_answer(p.text, question.answers))
+    held = tuple(passage_key(p) for p in passages if contains_answer(p.text, question.answers))
     return replace(question, positive_ids=held)
 
 

@@ -117,12 +117,15 @@ def evaluate(
         judged = [is_hit(searcher, question, hit.passage) for hit in result.hits]
         rank = first_hit_rank(judged)
         ranks.append(rank)
-        # Evidence only for the first passage: it is what the user reads first.
+        missed = rank is None or rank > top_k
+        judge_evidence = rank == 1 and bool(question.answers)
+        # Evidence only for the first passage (what the user reads first), and only where it is
+        # judged or reported.
         top = result.hits[0].passage if result.hits else None
-        top_evidence = searcher.evidence(question.question, [top])[0] if top else ()
-        if rank == 1 and question.answers:
+        top_evidence = searcher.evidence(question.question, [top])[0] if top and (missed or judge_evidence) else ()
+        if judge_evidence:
             evidence_hits.append(any(contains_answer(e.text, question.answers) for e in top_evidence))
-        if rank is None or rank > top_k:
+        if missed:
             misses.append({
                 "id": question.id,
                 "question": question.question,

@@ -148,11 +148,13 @@ class Searcher:
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them
         (for judging results found without evidence, as the eval runner does)."""
-        return self._evidence(normalize(question), passages)
+        normalized = normalize(question)
+        return self._evidence(normalized, self.lexical.term_weights(normalized), passages)
 
-    def _evidence(self, normalized: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
+    def _evidence(self, normalized: str, term_weights: dict[str, float],
+                  passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         return best_evidence(
-            set(analyze(normalized)), self.lexical.term_weights(normalized),
+            set(analyze(normalized)), term_weights,
             [(self.metadata.document(p.doc_id), p) for p in passages],
             analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(),
         )
@@ -189,16 +191,17 @@ class Searcher:
         passages = self.metadata.passages(ids.tolist())
 
         signals = Signals(dense_top=dense_top, coverage=0.0)
+        term_weights = self.lexical.term_weights(normalized) if passages else {}
         if passages:
             top = passages[0]
             top_tokens = self.passage_tokens(top)
             signals = Signals(dense_top=dense_top, coverage=coverage(
-                self.lexical.term_weights(normalized), top_tokens, self._synonyms()))
+                term_weights, top_tokens, self._synonyms()))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
         evidence: list[tuple[Evidence, ...]] = [() for _ in passages]
         if with_evidence and passages:
-            evidence = self._evidence(normalized, passages)
+            evidence = self._evidence(normalized, term_weights, passages)
         hits = tuple(
             Hit(passage=passage, score=float(score), rank=rank, evidence=found)
             for rank, (passage, score, found) in enumerate(
