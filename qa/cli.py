@@ -104,7 +104,7 @@ def _highlight(text: str, evidence: str, on: bool) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from qa.api import to_response
+    from qa.responses import to_response
     from qa.service import ServiceState
 
     settings = _settings(index_dir=args.index)

@@ -17,7 +17,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from qa.hazm_tables import HazmTables
 
 ZWNJ = "\u200c"
 
@@ -27,18 +30,16 @@ HAZM_TABLES_DIGEST = "6e4e8c79585415de"
 _LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
 
 
-def _tables_digest(normalizer) -> str:  # type: ignore[no-untyped-def]
-    tables = [
-        normalizer.translation_src, normalizer.translation_dst,
-        normalizer.number_translation_src, normalizer.number_translation_dst,
-        normalizer.extra_space_patterns, normalizer.punctuation_spacing_patterns,
-        normalizer.affix_spacing_patterns, normalizer.persian_style_patterns,
-        normalizer.diacritics_patterns, normalizer.specials_chars_patterns,
-        normalizer.replacements, normalizer.more_than_two_repeat_pattern,
-        normalizer.repeated_chars_pattern, sorted(normalizer.suffixes),
-        normalizer.tokenizer.pattern.pattern,
-    ]
-    blob = json.dumps(tables, ensure_ascii=False)
+def _tables_digest(tables: HazmTables) -> str:
+    blob = json.dumps([
+        tables.translation_src, tables.translation_dst,
+        tables.number_translation_src, tables.number_translation_dst,
+        tables.extra_space_patterns, tables.punctuation_spacing_patterns,
+        tables.affix_spacing_patterns, tables.persian_style_patterns,
+        tables.diacritics_patterns, tables.specials_chars_patterns,
+        tables.replacements, tables.more_than_two_repeat_pattern,
+        tables.repeated_chars_pattern, sorted(tables.suffixes), tables.tokenizer_pattern,
+    ], ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -122,7 +123,7 @@ _FASTER_PATTERNS = {
 }
 
 
-def _compiled(patterns: list[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
+def _compiled(patterns: Sequence[tuple[str, str]]) -> list[tuple[re.Pattern[str], str]]:
     """hazm's (pattern, replacement) pairs, compiled, each swapped for its faster equal if any."""
     compiled = []
     for pattern, replacement in patterns:
@@ -132,18 +133,19 @@ def _compiled(patterns: list[tuple[str, str]]) -> list[tuple[re.Pattern[str], st
 
 
 class FastNormalizer:
-    """`normalize(text)` equals `reference.normalize(text)` for hazm's default Normalizer."""
+    """`normalize(text)` equals hazm's default Normalizer's, given that normalizer's `tables`;
+    `reference()` returns hazm's normalizer itself, built only if the tables are not the ones
+    this was written against."""
 
-    def __init__(self, reference) -> None:  # type: ignore[no-untyped-def]
-        from hazm.utils import maketrans
-
+    def __init__(self, tables: HazmTables, reference: Callable[[], Any]) -> None:
         self.reference = reference
-        self.exact = _tables_digest(reference) == HAZM_TABLES_DIGEST
+        self.exact = _tables_digest(tables) == HAZM_TABLES_DIGEST
         if not self.exact:
             return
-        n = reference
-        letters = maketrans(n.translation_src, n.translation_dst)
-        numbers = maketrans(n.number_translation_src, n.number_translation_dst)
+        n = tables
+        # hazm.utils.maketrans: where a character is listed twice, the later mapping wins.
+        letters = {ord(a): b for a, b in zip(n.translation_src, n.translation_dst, strict=True)}
+        numbers = {ord(a): b for a, b in zip(n.number_translation_src, n.number_translation_dst, strict=True)}
         # hazm maps letters, then applies its Persian style, then numbers. The style patterns
         # read digits only through \d, which matches every script's digits, and never touch
         # "%", so both maps can run first, as one.
@@ -163,24 +165,25 @@ class FastNormalizer:
         # Every replacement pattern is a single character or an alternation of them.
         ligatures = sorted(set("".join(p for p, _ in n.replacements)) - set("|()"))
         self._any_replacement = re.compile("[" + "".join(ligatures) + "]")
-        self._token_split = n.tokenizer.pattern
+        self._token_split = re.compile(n.tokenizer_pattern)
         self._repeat = re.compile(n.more_than_two_repeat_pattern)
         self._repeated_word = re.compile(n.repeated_chars_pattern)
         self._mi_word = re.compile(r"\bن?می[" + _LETTERS + "]+")
         self._mi_prefix = re.compile("^(ن?می)")
         self.words, self.verbs, self.suffixes = n.words, n.verbs, n.suffixes
-        self._joinable = set(n.verbs) | {word for word, (count, _) in n.words.items() if count > 0}
+        self._joinable = set(n.verbs) | {word for word, count in n.words.items() if count > 0}
         # A pair "previous + ZWNJ + token" can be a known word only if `token` follows a ZWNJ
         # in one; other tokens (nearly all of them) need no lookup at all.
-        self._tails = {
-            entry[i + 1:] for entry in self._joinable if ZWNJ in entry
-            for i, char in enumerate(entry) if char == ZWNJ
-        }
+        self._tails: set[str] = set()
+        for entry in self._joinable:
+            if ZWNJ in entry:
+                parts = entry.split(ZWNJ)
+                self._tails.update(ZWNJ.join(parts[i:]) for i in range(1, len(parts)))
 
     def normalize(self, text: str) -> str:
         """hazm's default normalization of `text`."""
         if not self.exact:
-            return str(self.reference.normalize(text))
+            return str(self.reference().normalize(text))
         text = self._translate(text)
         if '"' in text:
             text = self._quote[0].sub(self._quote[1], text)

@@ -101,17 +101,19 @@ class _Lexicon:
 
 
 def _fold_lexicon_word(word: str) -> str:
-    marks_dropped = "".join(c for c in word.strip() if unicodedata.category(c) != "Mn")
-    return marks_dropped.translate(_LEXICON_LETTERS).translate(_FOLD).lower()
+    word = word.strip()
+    if not word.isalpha():  # marks (Mn) are not letters: only such a word can hold one
+        word = "".join(c for c in word if unicodedata.category(c) != "Mn")
+    return word.translate(_LEXICON_LETTERS).translate(_FOLD).lower()
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    from hazm.utils import words_list  # hazm is imported once, when the first word is stemmed
+    from qa.hazm_tables import hazm_tables  # read once, when the first word is stemmed
 
     frequency: dict[str, int] = {}
     compounds: dict[str, tuple[str, ...]] = {}
-    for word, count, _tags in words_list():
+    for word, count in hazm_tables().word_list:
         folded = _fold_lexicon_word(word)
         frequency[folded] = max(count, frequency.get(folded, 0))
         if "\u200c" in word:

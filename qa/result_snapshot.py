@@ -26,8 +26,8 @@ RETRIEVERS = ("hybrid", "dense", "lexical")
 def dump(index_dir: Path, questions: list[str], out: Path, top_k: int) -> int:
     """Answer every question with every retriever and write one JSON line per answer."""
     from qa import store
-    from qa.api import to_response
     from qa.embed import SentenceTransformerEncoder
+    from qa.responses import to_response
     from qa.search import Searcher
     from qa.service import ServiceState
     from qa.settings import Settings

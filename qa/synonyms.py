@@ -19,11 +19,13 @@ headword.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from qa.disk_cache import cached_json, fingerprint
 from qa.errors import InputError, SettingsError
 
 THESAURUS_FILE = Path(__file__).parent / "thesaurus.tsv"
@@ -98,10 +100,28 @@ def thesaurus_for(setting: str) -> Thesaurus:
 
 @lru_cache(maxsize=4)
 def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
-    """The thesaurus at `path`, analyzed with the current analyzer (cached per path)."""
+    """The thesaurus at `path`, analyzed with the current analyzer (cached per path in memory,
+    and on disk under the file's contents and everything that shapes the analysis)."""
     from qa.ingest import read_utf8
     from qa.lexical import analyze
     from qa.text import normalize
 
     text = read_utf8(path)  # an InputError (CorpusError) naming the file and the bad byte
-    return Thesaurus(synonyms=parse(text.splitlines(), lambda phrase: analyze(normalize(phrase))))
+
+    def analyzed() -> dict[str, list[list[str]]]:
+        found = parse(text.splitlines(), lambda phrase: analyze(normalize(phrase)))
+        return {token: [list(phrase) for phrase in phrases] for token, phrases in found.items()}
+
+    stored = cached_json("thesaurus", _analysis_key(text), analyzed)
+    return Thesaurus(synonyms={token: tuple(map(tuple, phrases)) for token, phrases in stored.items()})
+
+
+def _analysis_key(text: str) -> str:
+    """The thesaurus text, the installed hazm and the source of every module that turns a
+    phrase into tokens: a change to any of them analyzes the file again."""
+    from qa import hazm_fast, hazm_tables, lexical
+    from qa import text as text_module
+
+    sources = [Path(module.__file__ or "").read_bytes()
+               for module in (text_module, hazm_fast, hazm_tables, lexical, sys.modules[__name__])]
+    return fingerprint([text, hazm_tables.installed_key(), *sources])

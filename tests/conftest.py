@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,13 @@ from qa.text import tokens
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO / "corpus"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _table_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """hazm's tables and analyzed thesauruses go to the test run's own folder (servers and
+    commands the tests start inherit it), not to the user's cache."""
+    os.environ["QA_TABLE_CACHE"] = str(tmp_path_factory.mktemp("table-cache"))
 
 
 class FakeEncoder:
