@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion
+from qa.answer_type import asked_kind
 from qa.build import index_text
 from qa.dense import DenseIndex
 from qa.embed import Encoder
@@ -157,6 +158,7 @@ class Searcher:
             set(analyze(normalized)), term_weights,
             [(self.metadata.document(p.doc_id), p) for p in passages],
             analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(),
+            asked=asked_kind(normalized),
         )
 
     def _synonyms(self):  # type: ignore[no-untyped-def]

@@ -1,5 +1,6 @@
 """Choosing the evidence sentence: question words held, rare words and their synonyms first."""
 
+from qa.answer_type import asked_kind
 from qa.evidence import SentenceCache, best_evidence
 from qa.lexical import analyze
 from qa.text import normalize
@@ -10,7 +11,7 @@ TEXT = ("شهر در کنار رود است و مردم شهر در آن زند�
         "شاعر در سال ۷۹۲ درگذشت.")
 
 
-def evidence_for(question: str, synonyms=None, count: int = 1):  # type: ignore[no-untyped-def]
+def evidence_for(question: str, synonyms=None, count: int = 1, typed: bool = False):  # type: ignore[no-untyped-def]
     document = Document(id="d", title="شهر", text=TEXT)
     passage = Passage(id=0, doc_id="d", text=TEXT, char_start=0, char_end=len(TEXT))
     normalized = normalize(question)
@@ -18,7 +19,8 @@ def evidence_for(question: str, synonyms=None, count: int = 1):  # type: ignore[
     weights = {"شهر": 0.1, "مردم": 0.5, "ارامگاه": 3.0, "شاعر": 2.0, "فوت": 3.0, "درگذشت": 3.0}
     term_weights = {word: weights.get(word, 1.0) for word in words}
     return best_evidence(set(words), term_weights, [(document, passage)], analyze=analyze,
-                         cache=SentenceCache(), synonyms=synonyms, count=count)[0]
+                         cache=SentenceCache(), synonyms=synonyms, count=count,
+                         asked=asked_kind(normalized) if typed else None)[0]
 
 
 def test_the_sentence_with_the_rare_words_wins_over_common_ones() -> None:
@@ -38,3 +40,16 @@ def test_count_sentences_best_first_and_ties_to_the_earlier() -> None:
     first, second, third = evidence_for("ماه ستاره", count=3)  # nothing matches: all tie at 0
     assert first.score == second.score == third.score == 0.0
     assert first.char_start < second.char_start < third.char_start
+
+
+def test_a_when_question_prefers_the_sentence_with_a_date() -> None:
+    # «شاعر» is in two sentences; only the last holds a year.
+    assert evidence_for("شاعر کی", typed=True)[0].text.startswith("شاعر در سال")
+    assert evidence_for("شاعر کی")[0].text.startswith("آرامگاه")  # the tie, untyped
+    best, *_ = evidence_for("شاعر کی", typed=True, count=3)
+    assert 0.0 < best.score <= 1.0
+
+
+def test_a_date_alone_does_not_make_the_evidence() -> None:
+    # Only the second sentence names «آرامگاه»; the third has a year and nothing asked about.
+    assert evidence_for("آرامگاه کی", typed=True)[0].text.startswith("آرامگاه")

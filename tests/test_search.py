@@ -140,3 +140,11 @@ def test_cached_evidence_and_tokens_give_the_same_answers(searcher: Searcher) ->
     assert first == again == tight
     assert len(searcher.sentence_cache._passages) <= 1
     assert len(searcher.sentence_cache._entries) <= 2
+
+
+def test_a_when_question_highlights_the_sentence_with_a_date(searcher: Searcher) -> None:
+    # Every sentence of the Shiraz passage names Shiraz; only one says when.
+    hit = searcher.search("شیراز کی", top_k=1).hits[0]
+    assert hit.passage.doc_id == "shiraz"
+    assert "1979" in hit.evidence[0].text
+    assert "1979" not in searcher.search("شیراز", top_k=1).hits[0].evidence[0].text
