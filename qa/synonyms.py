@@ -112,7 +112,8 @@ def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
         found = parse(text.splitlines(), lambda phrase: analyze(normalize(phrase)))
         return {token: [list(phrase) for phrase in phrases] for token, phrases in found.items()}
 
-    stored = cached_json("thesaurus", _analysis_key(text), analyzed)
+    # One cache file per thesaurus file, so services using different ones keep both.
+    stored = cached_json(f"thesaurus-{fingerprint([str(path.resolve())])[:8]}", _analysis_key(text), analyzed)
     return Thesaurus(synonyms={token: tuple(map(tuple, phrases)) for token, phrases in stored.items()})
 
 

@@ -79,3 +79,14 @@ def test_fingerprints_depend_on_every_part_and_its_boundaries() -> None:
     assert fingerprint(["ab", "c"]) != fingerprint(["a", "bc"])
     assert fingerprint(["ab", "c"]) != fingerprint(["ab", "d"])
     assert fingerprint(["ab"]) == fingerprint([b"ab"])
+
+
+def test_no_home_folder_means_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("QA_TABLE_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    assert cache_folder() is None
+    assert cached_json("words", "ab12", Counter(5)) == 5

@@ -71,3 +71,19 @@ def test_a_warm_cache_answers_as_hazm_does_without_importing_it(tmp_path: Path) 
         assert {k: v for k, v in result.items() if k != "imported"} == {
             k: v for k, v in uncached.items() if k != "imported"}
     assert sorted(p.name.split("-")[0] for p in tmp_path.iterdir()) == ["hazm", "thesaurus"]
+
+
+def test_each_thesaurus_file_keeps_its_own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.synonyms import load_thesaurus
+
+    monkeypatch.setenv("QA_TABLE_CACHE", str(tmp_path / "cache"))
+    first, second = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    first.write_text("نخستین\tاولین\n", encoding="utf-8")
+    second.write_text("درگذشت\tفوت|مرگ\n", encoding="utf-8")
+    assert load_thesaurus(first).synonyms["نخستین"] == (("اولین",),)
+    assert load_thesaurus(second).synonyms["درگذشت"] == (("فوت",), ("مرگ",))
+    assert len(list((tmp_path / "cache").glob("thesaurus-*.json"))) == 2
+    first.write_text("نخستین\tیکم\n", encoding="utf-8")  # edited: analyzed again, old file gone
+    load_thesaurus.cache_clear()
+    assert load_thesaurus(first).synonyms["نخستین"] == (("یکم",),)
+    assert len(list((tmp_path / "cache").glob("thesaurus-*.json"))) == 2
