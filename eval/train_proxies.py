@@ -17,6 +17,13 @@ weight, IDF as the index computes it), which behave most like users' questions:
   one document chunked as the product chunks (passages overlap), a passage right when it holds
   an answer text, like the default corpus and its eval set. Not used for tuning so far.
 
+Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
+(240 questions written as users would ask them on the held-out articles, most of them about a
+subject or a name the article does discuss, asking a detail it leaves out) together with the
+reworded questions as the answerable ones, over the whole corpus, per article and with each
+article as one document: precision and recall of the shipped "no answer" rule, as `qa eval
+--unanswerable` reports them for the eval sets.
+
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
 """
@@ -44,14 +51,16 @@ from tune_fusion import (  # noqa: E402
     use_held_out,
 )
 
-from qa.abstain import coverage, load_fusion  # noqa: E402
+from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
 from qa.evaluate import load_questions  # noqa: E402
+from qa.fusion import FusionSettings, fuse  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
 
 LOW_OVERLAP = 0.75
+UNANSWERABLE = REPO / "data" / "unanswerable_train_questions.jsonl"
 
 
 def low_overlap(row: dict, searcher: Searcher) -> bool:
@@ -60,6 +69,35 @@ def low_overlap(row: dict, searcher: Searcher) -> bool:
     positives = searcher.metadata.passages([i for i, doc in enumerate(row["doc_of"]) if doc in wanted])
     return max((coverage(weights, searcher.passage_tokens(p))
                 for p in positives), default=0.0) < LOW_OVERLAP
+
+
+def answer_found(row: dict, searcher: Searcher, fusion: FusionSettings, abstention: Abstention) -> bool:
+    """The shipped "answer found" decision for a collected row, from the same two signals
+    `Searcher.search` computes: the best dense cosine and the top passage's coverage."""
+    ids, _ = fuse(row["dense"], row["lexical"], fusion, row["subword"], row["proximity"])
+    if not len(ids):
+        return False
+    top = searcher.metadata.passages([int(ids[0])])[0]
+    synonyms = searcher.thesaurus.synonyms if fusion.synonym_weight > 0 else None
+    dense_top = float(row["dense"][1][0]) if len(row["dense"][1]) else 0.0
+    cover = coverage(searcher.lexical.term_weights(row["normalized"]), searcher.passage_tokens(top), synonyms)
+    return abstention.answer_found(Signals(dense_top=dense_top, coverage=cover))
+
+
+def no_answer_table(pairs: dict[str, list[tuple[dict, Searcher]]], fusion: FusionSettings,
+                    abstention: Abstention) -> None:
+    """Precision / recall of "no answer" in each setting: questions without answers should hear
+    it, the others should not."""
+    print("\n| setting | answerable | unanswerable | 'no answer' precision | recall | answerable told 'no answer' |")
+    print("|---|---|---|---|---|---|")
+    for setting, rows in pairs.items():
+        said = [(not row["question"].answers, not answer_found(row, searcher, fusion, abstention))
+                for row, searcher in rows]
+        unanswerable = sum(1 for asked, _ in said if asked)
+        right = sum(1 for asked, no in said if asked and no)
+        wrong = sum(1 for asked, no in said if not asked and no)
+        print(f"| {setting} | {len(said) - unanswerable} | {unanswerable} | {right / max(1, right + wrong):.4f} | "
+              f"{right / max(1, unanswerable):.4f} | {wrong / max(1, len(said) - unanswerable):.4f} |")
 
 
 def main() -> None:
@@ -90,6 +128,15 @@ def main() -> None:
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
                       for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
+    unanswerable = load_questions(UNANSWERABLE, unanswerable=True)
+    asked = reworded + unanswerable
+    no_answer = {
+        "corpus": [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)],
+        "article": [(row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)
+                    for row in collect(searcher, questions, fusion.synonym_weight)],
+        "long-article": [(row, searcher) for searcher, questions in long_article_sets(asked, encoder, chunking)
+                         for row in collect(searcher, questions, fusion.synonym_weight, by_passage=True)],
+    }
     print(f"model {encoder.name}, fusion {fusion}")
     print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|")
@@ -101,6 +148,7 @@ def main() -> None:
                 m = mrr(rows, fusion, retriever)
                 print(f"| {label} | {len(rows)} | {retriever} | {m['recall@1']:.4f} | "
                       f"{m['recall@5']:.4f} | {m['mrr@10']:.4f} |")
+    no_answer_table(no_answer, fusion, load_abstention(bundled.fingerprint))
 
 
 if __name__ == "__main__":

@@ -103,7 +103,8 @@ def long_article_sets(questions: list[Question], encoder, chunking: ChunkSetting
     """Each held-out PQuAD train article as ONE document, its paragraphs in order, chunked as
     the product chunks (passages overlap by a sentence), like the default corpus and users'
     books; a passage is right when it holds one of the question's answer texts (questions whose
-    answer no passage holds are left out). Yields (searcher, questions) where each question's
+    answer no passage holds are left out; questions without answers, asked to hear "no answer",
+    stay, with no right passage). Yields (searcher, questions) where each question's
     positive_ids name the right passages (`answer_positives`)."""
     from qa.training_data import load_paragraphs
 
@@ -123,7 +124,7 @@ def long_article_sets(questions: list[Question], encoder, chunking: ChunkSetting
         searcher = searcher_for(corpus, encoder, chunking)
         passages = searcher.metadata.all_passages()
         judged = [answer_positives(passages, question) for question in asked]
-        yield searcher, [question for question in judged if question.positive_ids]
+        yield searcher, [question for question in judged if question.positive_ids or not question.answers]
 
 
 def answer_positives(passages: list, question: Question) -> Question:
