@@ -115,5 +115,10 @@ def installed_key() -> str:
 
 @lru_cache(maxsize=1)
 def hazm_tables() -> HazmTables:
-    """The installed hazm's tables, from the cache when it has them."""
-    return _from_json(cached_json("hazm-tables", installed_key(), _read_from_hazm))
+    """The installed hazm's tables, from the cache when it has them (keyed by the installed
+    hazm and by this module's source, which decides the record's layout)."""
+    key = fingerprint([installed_key(), Path(__file__).read_bytes()])
+    try:
+        return _from_json(cached_json("hazm-tables", key, _read_from_hazm))
+    except (KeyError, TypeError, ValueError):  # a record of another shape: read hazm itself
+        return _from_json(_read_from_hazm())

@@ -22,8 +22,11 @@ def test_the_cached_tables_are_the_installed_hazms(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setenv("QA_TABLE_CACHE", str(tmp_path))
     expected = hazm_tables.tables_of(Normalizer(), words_list())
-    written = hazm_tables._from_json(hazm_tables.cached_json(
-        "hazm-tables", hazm_tables.installed_key(), hazm_tables._read_from_hazm))
+    hazm_tables.hazm_tables.cache_clear()
+    try:
+        written = hazm_tables.hazm_tables()
+    finally:
+        hazm_tables.hazm_tables.cache_clear()
     read_back = hazm_tables._from_json(json.loads(next(tmp_path.iterdir()).read_text(encoding="utf-8"))["value"])
     assert written == expected
     assert read_back == expected
@@ -87,3 +90,18 @@ def test_each_thesaurus_file_keeps_its_own_cache(tmp_path: Path, monkeypatch: py
     load_thesaurus.cache_clear()
     assert load_thesaurus(first).synonyms["نخستین"] == (("یکم",),)
     assert len(list((tmp_path / "cache").glob("thesaurus-*.json"))) == 2
+
+
+def test_a_record_of_another_shape_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_TABLE_CACHE", str(tmp_path))
+    hazm_tables.hazm_tables.cache_clear()
+    try:
+        expected = hazm_tables.hazm_tables()
+        [path] = tmp_path.iterdir()
+        record = json.loads(path.read_text(encoding="utf-8"))
+        del record["value"]["verbs"]
+        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        hazm_tables.hazm_tables.cache_clear()
+        assert hazm_tables.hazm_tables() == expected
+    finally:
+        hazm_tables.hazm_tables.cache_clear()
