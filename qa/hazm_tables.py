@@ -99,14 +99,19 @@ def _read_from_hazm() -> dict[str, Any]:
     return _to_json(tables_of(Normalizer(), words_list()))
 
 
-@lru_cache(maxsize=1)
-def installed_key() -> str:
-    """A fingerprint of the installed hazm: names, sizes and change times of its modules and
-    data files (found without importing it)."""
+def _package() -> Path:
+    """Where hazm is installed (found without importing it)."""
     spec = importlib.util.find_spec("hazm")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("hazm is not installed: run `pip install hazm==0.9.3`")
-    package = Path(next(iter(spec.submodule_search_locations)))
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@lru_cache(maxsize=1)
+def installed_key() -> str:
+    """A fingerprint of the installed hazm: names, sizes and change times of its modules and
+    data files."""
+    package = _package()
     files = sorted([*package.glob("*.py"), *package.glob("data/*")])
     return fingerprint(
         f"{path.relative_to(package)}:{path.stat().st_size}:{path.stat().st_mtime_ns}" for path in files
@@ -118,7 +123,9 @@ def hazm_tables() -> HazmTables:
     """The installed hazm's tables, from the cache when it has them (keyed by the installed
     hazm and by this module's source, which decides the record's layout)."""
     key = fingerprint([installed_key(), Path(__file__).read_bytes()])
+    # One file per hazm installation, so environments sharing a cache folder keep theirs.
+    name = f"hazm-tables-{fingerprint([str(_package())])[:8]}"
     try:
-        return _from_json(cached_json("hazm-tables", key, _read_from_hazm))
+        return _from_json(cached_json(name, key, _read_from_hazm))
     except (KeyError, TypeError, ValueError):  # a record of another shape: read hazm itself
         return _from_json(_read_from_hazm())
