@@ -48,14 +48,15 @@ from tune_fusion import (  # noqa: E402
     mrr,
     searcher_for,
     stand_in_model,
+    top_signals,
     use_held_out,
 )
 
-from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion  # noqa: E402
+from qa.abstain import Abstention, coverage, load_abstention, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
 from qa.evaluate import load_questions  # noqa: E402
-from qa.fusion import FusionSettings, fuse  # noqa: E402
+from qa.fusion import FusionSettings  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
 
@@ -72,16 +73,9 @@ def low_overlap(row: dict, searcher: Searcher) -> bool:
 
 
 def answer_found(row: dict, searcher: Searcher, fusion: FusionSettings, abstention: Abstention) -> bool:
-    """The shipped "answer found" decision for a collected row, from the same two signals
-    `Searcher.search` computes: the best dense cosine and the top passage's coverage."""
-    ids, _ = fuse(row["dense"], row["lexical"], fusion, row["subword"], row["proximity"])
-    if not len(ids):
-        return False
-    top = searcher.metadata.passages([int(ids[0])])[0]
-    synonyms = searcher.thesaurus.synonyms if fusion.synonym_weight > 0 else None
-    dense_top = float(row["dense"][1][0]) if len(row["dense"][1]) else 0.0
-    cover = coverage(searcher.lexical.term_weights(row["normalized"]), searcher.passage_tokens(top), synonyms)
-    return abstention.answer_found(Signals(dense_top=dense_top, coverage=cover))
+    """The shipped "answer found" decision for a collected row."""
+    top, signals = top_signals(searcher, row, fusion)
+    return top is not None and abstention.answer_found(signals)
 
 
 def no_answer_table(pairs: dict[str, list[tuple[dict, Searcher]]], fusion: FusionSettings,

@@ -36,7 +36,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qa.abstain import CALIBRATION_FILE, coverage  # noqa: E402
+from qa.abstain import CALIBRATION_FILE, Signals, coverage  # noqa: E402
 from qa.background import Background  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
@@ -236,27 +236,35 @@ def _without(row: dict, positives: set[str], ranking):  # type: ignore[no-untype
     return ranking[0][keep], ranking[1][keep]
 
 
+def top_signals(searcher: Searcher, row: dict, settings: FusionSettings,
+                rankings: tuple | None = None) -> tuple[int | None, Signals]:
+    """The fused first passage of a collected row (or of `rankings`: dense, lexical, subword,
+    word order) and the two signals `Searcher.search` gives abstention for it: the best dense
+    cosine and that passage's coverage of the question (synonyms as `settings` uses them)."""
+    dense, lexical, subword, proximity = rankings or (row["dense"], row["lexical"], row["subword"], row["proximity"])
+    ids, _ = fuse(dense, lexical, settings, subword, proximity)
+    dense_top = float(dense[1][0]) if len(dense[1]) else 0.0
+    if not len(ids):
+        return None, Signals(dense_top=dense_top, coverage=0.0)
+    top = searcher.metadata.passages([int(ids[0])])[0]
+    synonyms = searcher.thesaurus.synonyms if settings.synonym_weight > 0 else None
+    cover = coverage(searcher.lexical.term_weights(row["normalized"]), searcher.passage_tokens(top), synonyms)
+    return int(ids[0]), Signals(dense_top=dense_top, coverage=cover)
+
+
 def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSettings) -> tuple[np.ndarray, np.ndarray]:
     """Signals for each question with its paragraph present (label 1) and removed (label 0)."""
-    passages = searcher.metadata.all_passages()
     features, labels = [], []
     for row in rows:
         positives = set(row["question"].positive_ids)
-        weights = searcher.lexical.term_weights(row["normalized"])
-        synonyms = searcher.thesaurus.synonyms if settings.synonym_weight > 0 else None
         for label in (1, 0):
-            (dense_ids, dense_scores), lexical, subword = row["dense"], row["lexical"], row["subword"]
-            proximity = row["proximity"]
+            rankings = (row["dense"], row["lexical"], row["subword"], row["proximity"])
             if label == 0:
-                dense_ids, dense_scores = _without(row, positives, (dense_ids, dense_scores))
-                lexical, subword = _without(row, positives, lexical), _without(row, positives, subword)
-                proximity = _without(row, positives, proximity)
-            ids, _ = fuse((dense_ids, dense_scores), lexical, settings, subword, proximity)
-            if label == 1 and (not len(ids) or row["doc_of"][ids[0]] not in positives):
+                rankings = tuple(_without(row, positives, ranking) for ranking in rankings)
+            top, signals = top_signals(searcher, row, settings, rankings)
+            if label == 1 and (top is None or row["doc_of"][top] not in positives):
                 continue  # retrieval missed: not an example of "the answer is here"
-            top = passages[int(ids[0])] if len(ids) else None
-            cover = coverage(weights, searcher.passage_tokens(top), synonyms) if top else 0.0
-            features.append([float(dense_scores[0]) if len(dense_scores) else 0.0, cover])
+            features.append([signals.dense_top, signals.coverage])
             labels.append(label)
     return np.array(features), np.array(labels)
 

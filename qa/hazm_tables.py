@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ Patterns = tuple[tuple[str, str], ...]
 @dataclass(frozen=True)
 class HazmTables:
     """What hazm 0.9.3's default `Normalizer` is made of, as plain data (attribute names as in
-    hazm; `words`: word -> corpus count), and hazm's word list as it reads it from its file
-    (`word_list`: (word, count) pairs in file order, some words twice)."""
+    hazm), and hazm's word list as it reads it from its file (`word_list`: (word, count) pairs in
+    file order, some words twice)."""
 
     translation_src: str
     translation_dst: str
@@ -42,9 +42,14 @@ class HazmTables:
     repeated_chars_pattern: str
     suffixes: frozenset[str]
     tokenizer_pattern: str
-    words: dict[str, int]
     verbs: frozenset[str]
     word_list: tuple[tuple[str, int], ...]
+
+    @cached_property
+    def words(self) -> dict[str, int]:
+        """The Normalizer's `words`: word -> count, built from the word list as hazm builds it
+        (a word listed twice keeps its first place and its last count)."""
+        return dict(self.word_list)
 
 
 _PATTERN_FIELDS = (
@@ -66,7 +71,6 @@ def tables_of(normalizer: Any, word_list: list[tuple[str, int, Any]]) -> HazmTab
         **fields,
         suffixes=frozenset(normalizer.suffixes),
         tokenizer_pattern=normalizer.tokenizer.pattern.pattern,
-        words={word: int(count) for word, (count, _tags) in normalizer.words.items()},
         verbs=frozenset(normalizer.verbs),
         word_list=tuple((word, int(count)) for word, count, _tags in word_list),
     )
@@ -75,7 +79,7 @@ def tables_of(normalizer: Any, word_list: list[tuple[str, int, Any]]) -> HazmTab
 def _to_json(tables: HazmTables) -> dict[str, Any]:
     record: dict[str, Any] = {name: getattr(tables, name) for name in (*_TEXT_FIELDS, *_PATTERN_FIELDS)}
     record.update(suffixes=sorted(tables.suffixes), tokenizer_pattern=tables.tokenizer_pattern,
-                  words=tables.words, verbs=sorted(tables.verbs), word_list=tables.word_list)
+                  verbs=sorted(tables.verbs), word_list=tables.word_list)
     return record
 
 
@@ -86,7 +90,6 @@ def _from_json(record: dict[str, Any]) -> HazmTables:
         **fields,
         suffixes=frozenset(record["suffixes"]),
         tokenizer_pattern=record["tokenizer_pattern"],
-        words=record["words"],
         verbs=frozenset(record["verbs"]),
         word_list=tuple((word, count) for word, count in record["word_list"]),
     )

@@ -30,8 +30,11 @@ def test_the_cached_tables_are_the_installed_hazms(tmp_path: Path, monkeypatch: 
     read_back = hazm_tables._from_json(json.loads(next(tmp_path.iterdir()).read_text(encoding="utf-8"))["value"])
     assert written == expected
     assert read_back == expected
-    # The word list keeps hazm's duplicates (the lexicon keeps each word's largest count).
+    # The word list keeps hazm's duplicates (the lexicon keeps each word's largest count); the
+    # normalizer's words are built from it as hazm builds them.
     assert len(expected.word_list) > len(expected.words)
+    assert expected.words == {word: count for word, (count, _tags) in Normalizer().words.items()}
+    assert list(expected.words) == list(Normalizer().words)
 
 
 QUESTIONS = ["چرا پایتخت قزاقستان از آلماتی به آستانا منتقل شد؟", "كتاب هاي او در ۱۳۵۰ منتشر شد",
