@@ -15,14 +15,17 @@ weight, IDF as the index computes it), which behave most like users' questions:
   their own words, on the held-out articles) over the whole PQuAD corpus and per article;
 - pquad-long-article, reworded-long-article: both question sets with each held-out article as
   one document chunked as the product chunks (passages overlap), a passage right when it holds
-  an answer text, like the default corpus and its eval set. Not used for tuning so far.
+  an answer text, like the default corpus and its eval set. Not used for tuning so far;
+- spoken, spoken-article, spoken-long-article: the reworded questions as users type them in
+  spoken Persian (data/spoken_train_questions.jsonl: «چیه», «کدوم», «قزاقستانو»), in the
+  three settings above. Not used for tuning.
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
 subject or a name the article does discuss, asking a detail it leaves out) together with the
 reworded questions as the answerable ones, over the whole corpus, per article and with each
 article as one document: precision and recall of the shipped "no answer" rule, as `qa eval
---unanswerable` reports them for the eval sets.
+--unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
@@ -62,6 +65,7 @@ from qa.training_eval import holdout_split  # noqa: E402
 
 LOW_OVERLAP = 0.75
 UNANSWERABLE = REPO / "data" / "unanswerable_train_questions.jsonl"
+SPOKEN = REPO / "data" / "spoken_train_questions.jsonl"
 
 
 def low_overlap(row: dict, searcher: Searcher) -> bool:
@@ -119,18 +123,25 @@ def main() -> None:
     sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded, fusion.synonym_weight)]
     sets["reworded-article"] = [(row, searcher) for searcher, asked in article_searchers(reworded, encoder, chunking)
                                 for row in collect(searcher, asked, fusion.synonym_weight)]
-    for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded)):
+    spoken_all = load_questions(SPOKEN, unanswerable=True)
+    spoken = [q for q in spoken_all if q.answers]
+    sets["spoken"] = [(row, pquad) for row in collect(pquad, spoken, fusion.synonym_weight)]
+    sets["spoken-article"] = [(row, searcher) for searcher, asked in article_searchers(spoken, encoder, chunking)
+                              for row in collect(searcher, asked, fusion.synonym_weight)]
+    for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
+                             ("spoken-long-article", spoken)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
                       for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
-    unanswerable = load_questions(UNANSWERABLE, unanswerable=True)
-    asked = reworded + unanswerable
-    no_answer = {
-        "corpus": [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)],
-        "article": [(row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)
-                    for row in collect(searcher, questions, fusion.synonym_weight)],
-        "long-article": [(row, searcher) for searcher, questions in long_article_sets(asked, encoder, chunking)
-                         for row in collect(searcher, questions, fusion.synonym_weight, by_passage=True)],
-    }
+    no_answer = {}
+    for register, asked in (("", reworded + load_questions(UNANSWERABLE, unanswerable=True)),
+                            ("spoken, ", spoken_all)):
+        no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)]
+        no_answer[f"{register}article"] = [
+            (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)
+            for row in collect(searcher, questions, fusion.synonym_weight)]
+        no_answer[f"{register}long-article"] = [
+            (row, searcher) for searcher, questions in long_article_sets(asked, encoder, chunking)
+            for row in collect(searcher, questions, fusion.synonym_weight, by_passage=True)]
     print(f"model {encoder.name}, fusion {fusion}")
     print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|")

@@ -49,7 +49,6 @@ from qa.evaluate import (  # noqa: E402
 )
 from qa.fusion import FusionSettings, fuse  # noqa: E402
 from qa.search import FUSION_DEPTH, Searcher  # noqa: E402
-from qa.text import normalize  # noqa: E402
 
 CACHE = REPO / ".cache" / "qa"
 REWORDED = REPO / "data" / "reworded_train_questions.jsonl"
@@ -170,7 +169,7 @@ def collect(searcher: Searcher, questions: list[Question], synonym_weight: float
             by_passage: bool = False) -> list[dict]:
     """Both rankings (doc ids per row, or `passage_key`s when `by_passage`) for every question,
     computed once (the word ranking with thesaurus synonyms at `synonym_weight`)."""
-    normalized = [normalize(q.question) for q in questions]
+    normalized = [searcher.question_text(q.question) for q in questions]
     vectors = searcher.encoder.encode_queries(normalized)
     doc_of = [passage_key(p) if by_passage else p.doc_id for p in searcher.metadata.all_passages()]
     rows = []

@@ -206,6 +206,19 @@ def analyze_passage(normalized_text: str) -> list[str]:
     return [token for word in words for token in _ANALYZER.passage_tokens(word)]
 
 
+def in_lexicon(word: str) -> bool:
+    """Whether a normalized word, or what is left of it without its suffixes, is in hazm's
+    word list (which holds no conjugated verbs)."""
+    folded = fold(word)
+    frequency = _lexicon().frequency
+    return folded in frequency or _ANALYZER.stem(folded) in frequency
+
+
+def is_lexicon_word(word: str) -> bool:
+    """Whether a normalized word is in hazm's word list as it is."""
+    return fold(word) in _lexicon().frequency
+
+
 def analyzer_settings() -> dict:
     """What shapes the tokens of a question; an index built otherwise must be refused."""
     return {
@@ -566,6 +579,15 @@ class LexicalIndex:
             doc_freq = 0 if term is None else self._doc_freq(term)
             weights[token] = blended_idf(doc_freq, self.size, token, self.background)
         return weights
+
+    def knows(self, word: str) -> bool:
+        """Whether some passage holds a normalized word (as the analyzer reads it)."""
+        found = analyze(word)
+        return bool(found) and all(token in self._vocab for token in found)
+
+    def has_token(self, token: str) -> bool:
+        """Whether some passage holds this index token."""
+        return token in self._vocab
 
     def search_many(
         self, normalized_queries: Sequence[str], top_k: int

@@ -11,6 +11,7 @@ import numpy as np
 from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion
 from qa.answer_type import asked_kind
 from qa.build import index_text
+from qa.colloquial import written_form
 from qa.dense import DenseIndex
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
@@ -146,10 +147,15 @@ class Searcher:
         candidates = np.union1d(dense[0][:SUBWORD_DEPTH], lexical[0][:SUBWORD_DEPTH])
         return candidates, self.lexical.proximity(normalized, candidates)
 
+    def question_text(self, question: str) -> str:
+        """A question as every signal reads it: normalized, spoken words in written form
+        (`qa.colloquial`; a word is written Persian when hazm's lexicon or this corpus has it)."""
+        return written_form(normalize(question), self.lexical)
+
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them
         (for judging results found without evidence, as the eval runner does)."""
-        normalized = normalize(question)
+        normalized = self.question_text(question)
         return self._evidence(normalized, self.lexical.term_weights(normalized), passages)
 
     def _evidence(self, normalized: str, term_weights: dict[str, float],
@@ -170,7 +176,7 @@ class Searcher:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
-        normalized = normalize(question)
+        normalized = self.question_text(question)
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]

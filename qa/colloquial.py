@@ -1,0 +1,196 @@
+"""Questions typed as spoken Persian (محاوره) -> the written words passages use.
+
+Users type «پایتخت قزاقستانو کی عوض کردن؟» or «جمعیت تهرون چقدره» as readily as the written
+question. Passages are written Persian, so a spoken form matches nothing: «قزاقستانو» (the
+name with the spoken object marker) is not «قزاقستان», «کدوم» stems to «کدو» (pumpkin), and
+«چقدره» is weighed as a rare content word. `written_form` rewrites a normalized question word
+by word, for questions only (documents are written text):
+
+- spoken words with one written form («چیه» -> «چیست», «کدوم» -> «کدام», «اونا» -> «آنها»,
+  «رو» -> «را», «میشه» -> «می‌شود»), from a fixed table, unless the corpus uses the word
+  (then it is a name or a title there);
+- any other word that neither hazm's word list nor the corpus knows (in any form): a spoken
+  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند»), «ون» for «ان» («تهرون» -> «تهران»),
+  then spoken endings: a plural («مهندسا» -> «مهندس‌ها»), a possessive («اسمشون» ->
+  «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» -> «قزاقستان را») or the copula
+  «-ه» («کشوره» -> «کشور است»), each only into a word one of them has. Such a word matches
+  no passage as typed, so a written question is left as it was unless it holds a word
+  nobody knows (measured: 6 of 5,988 PQuAD train questions change; three are «بدنیا» read as
+  «به دنیا», the rest misspellings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Protocol
+
+from qa.lexical import fold, in_lexicon, is_lexicon_word
+from qa.text import normalize
+
+_WORD = re.compile(r"\w+")
+_QUOTED = re.compile("(«[^»]*»)")
+_MIN_LENGTH = 3  # shorter unknown words are left alone: too little to tell a spoken form by
+
+# Spoken forms with a single written equivalent, in everyday spelling (normalized on first use).
+_SPOKEN = {
+    # question words
+    "چیه": "چیست", "چیا": "چه چیزهایی", "چیو": "چه چیزی را", "کیه": "کیست", "کیا": "چه کسانی",
+    "چقد": "چقدر", "چن": "چند",
+    "کیو": "چه کسی را", "کجاس": "کجاست", "کجان": "کجا هستند", "کجاها": "کجا", "چقدره": "چقدر است",
+    "چنده": "چند است", "چندتا": "چند", "چندمه": "چندم است", "کدوم": "کدام", "کدوما": "کدام",
+    "کدومش": "کدام", "کدومیک": "کدامیک", "کدومشون": "کدام", "چجوری": "چگونه", "چطوری": "چگونه",
+    "چجور": "چگونه", "چیکار": "چه کاری", "چکار": "چه کاری", "واسه": "برای", "واسچی": "برای چه",
+    # pronouns, determiners, particles
+    "اون": "آن", "اونا": "آنها", "اونها": "آنها", "اونجا": "آنجا", "اونو": "آن را", "اینو": "این را",
+    "اینا": "اینها", "اینارو": "اینها را", "اونارو": "آنها را", "همون": "همان", "همونجا": "همانجا",
+    "اینجوری": "این گونه", "اونجوری": "آن گونه", "یه": "یک", "یکیش": "یکی", "دیگه": "دیگر",
+    "بدنیا": "به دنیا",
+    "رو": "را", "تو": "در", "هنوزم": "هنوز هم",
+    # frequent verbs whose spoken forms the rules below cannot derive
+    "میشه": "می‌شود", "نمیشه": "نمی‌شود", "میشن": "می‌شوند", "داره": "دارد", "نداره": "ندارد",
+    "دارن": "دارند", "ندارن": "ندارند", "میخواد": "می‌خواهد", "میخوان": "می‌خواهند", "میده": "می‌دهد",
+    "میدن": "می‌دهند", "میگه": "می‌گوید", "میگن": "می‌گویند", "میگفتن": "می‌گفتند", "میره": "می‌رود",
+    "میرن": "می‌روند", "میاد": "می‌آید", "اومد": "آمد", "اومدن": "آمدند",
+    "اومده": "آمده", "میتونه": "می‌تواند", "میتونن": "می‌توانند", "میدونه": "می‌داند",
+    "میدونن": "می‌دانند", "میذاره": "می‌گذارد", "هستن": "هستند", "نیستن": "نیستند",
+    "کنه": "کند", "کنن": "کنند", "بکنه": "بکند", "بشه": "بشود", "بشن": "بشوند", "باشه": "باشد",
+    "باشن": "باشند", "بیاد": "بیاید", "بگه": "بگوید", "بگن": "بگویند",
+    "بیاره": "بیاورد", "بیارن": "بیاورند", "بتونه": "بتواند", "بتونن": "بتوانند", "بخواد": "بخواهد",
+    "بذاره": "بگذارد", "بمونه": "بماند",
+    # spoken words hazm's word list holds, so that the rules below would keep them
+    "زبون": "زبان", "جون": "جان", "خونه": "خانه", "نشون": "نشان", "اسمون": "آسمان", "میدون": "میدان",
+    "کوچیک": "کوچک",
+}  # fmt: skip
+# Written words too, in some places: «رو به افزایش» (towards), «آل کیا» (a dynasty's name).
+# Spoken function words, read in written form even where the corpus has them («تو» = you in a
+# quote). Other spoken words the corpus has as they are stay: there they are names or titles
+# («یوکو اونو», «آل کیا», the film «جون باگ»).
+_FUNCTION_WORDS = frozenset({"رو", "تو", "یه"})
+
+
+class Vocabulary(Protocol):
+    """The corpus's words, as `qa.lexical.LexicalIndex` holds them."""
+
+    def knows(self, word: str) -> bool: ...  # some passage has the word, in some form
+
+    def has_token(self, token: str) -> bool: ...  # some passage has this index token
+
+
+# «رو به افزایش» (towards), «رو آوردن» (to turn to) are written Persian.
+_WRITTEN_AFTER_RO = (" به ", " اورد")
+# Left out, being written words as well: «بدن» (body), «بیان», «بره», «برن», «بده», «میان».
+# Spoken past plurals («کردن», «شدن», «رفتن») are left alone: they are also infinitives, which
+# written questions use; either way the verb weighs little next to the question's nouns.
+
+
+@lru_cache(maxsize=1)
+def _spoken() -> dict[str, str]:
+    return {normalize(spoken): normalize(written) for spoken, written in _SPOKEN.items()}
+
+
+def _vowel_variants(word: str) -> list[str]:
+    """«ون» read as «ان», one place at a time from the end («تهرون» -> «تهران»)."""
+    places = [m.start() for m in re.finditer("ون", word)][::-1]
+    return [word[:at] + "ان" + word[at + 2:] for at in places]
+
+
+def _person_ending(word: str) -> str | None:
+    """A spoken present-tense verb's person ending in writing: «میکنه» -> «میکند», «میکنن» ->
+    «میکنند». Only after «می» / «نمی»: elsewhere a final «ه» or «ن» is as often part of a
+    written word («سالانه», «کرده»); spoken subjunctives («کنه», «بشه») are in the table."""
+    if not word.startswith(("می", "نمی")):
+        return None
+    if word.endswith("ه"):
+        return word[:-1] + "د"
+    if word.endswith("ن") and not word.endswith("ند"):
+        return word + "د"
+    return None
+
+
+# Spoken endings, outermost first: the object marker or the copula («کتابارو», «همسایه‌س»,
+# «کشوره»), a spoken possessive («اسمشون»), a spoken plural («مهندسا», «روزای»). Each is
+# (spoken, written, whether the word before it may take it).
+_Layer = tuple[tuple[str, str], ...]
+_MARKERS: _Layer = (("رو", " را"), ("و", " را"), ("س", " است"), ("ه", " است"))
+_POSSESSIVES: _Layer = (("شون", "شان"), ("تون", "تان"), ("مون", "مان"))
+_PLURALS: _Layer = (("ای", "های"), ("ا", "ها"))
+
+
+def _may_take(stem: str, ending: str) -> bool:
+    if ending == "ه":  # after «د» / «ت» it is a past participle («کرده», «داشته»)
+        return stem[-1] not in "دت"
+    if ending == "س":  # «همسایه‌س»; after other letters a final «س» is a name's («پلوس»)
+        return stem[-1] == "ه"
+    if ending in ("ای", "ا"):
+        # Not after «ا», «و», «ه» (written «-ها» there), «-ای» not after «ی» (written «‌ای»:
+        # «بیماری‌ای»), not after «ت» («نسبتاً» loses its tanwin in normalizing: «نسبتا»).
+        return stem[-1] not in "اوهت" and not (ending == "ای" and stem[-1] == "ی")
+    return True
+
+
+def _peel(word: str, layers: list[_Layer], base: Callable[[str], str | None]) -> str | None:
+    """`word` as a base (`base` gives its written form) plus at most one ending of each layer,
+    in order; the written form, or None."""
+    found = base(word)
+    if found is not None or not layers:
+        return found
+    for ending, written in layers[0]:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= _MIN_LENGTH and _may_take(stem, ending):
+            inner = _peel(stem, layers[1:], base)
+            if inner is not None:
+                return inner + written
+    return _peel(word, layers[1:], base)
+
+
+def written_form(normalized_question: str, corpus: Vocabulary) -> str:
+    """`normalized_question` (from `qa.text.normalize`) with its spoken words in written form.
+
+    A word the corpus or hazm's lexicon has, in some form (its stem), is kept; the rules
+    rewrite other words only into words one of them has exactly. Text in «» (titles,
+    quotations) is kept as typed.
+    """
+    spoken = _spoken()
+
+    def known(word: str) -> bool:
+        return in_lexicon(word) or corpus.knows(word)
+
+    def is_word(word: str) -> bool:
+        return is_lexicon_word(word) or corpus.has_token(fold(word))
+
+    def spoken_stem(word: str) -> str | None:
+        written = spoken.get(word)
+        return written if written is not None and " " not in written else None
+
+    def base(word: str) -> str | None:
+        """A word's written form if it needs no ending peeled: known, a spoken word of the
+        table, or read with «ان» for «ون» into a word that exists as it is (a reading ending
+        in «ان» could otherwise pass as a plural of another word: «کانتون» -> «کانت»)."""
+        if known(word):
+            return word
+        return spoken_stem(word) or next((v for v in _vowel_variants(word) if is_word(v)), None)
+
+    def rewrite(match: re.Match[str]) -> str:
+        word = match.group()
+        if word == "رو" and match.string.startswith(_WRITTEN_AFTER_RO, match.end()):
+            return word
+        if word in spoken and (word in _FUNCTION_WORDS or not corpus.has_token(fold(word))):
+            return spoken[word]
+        if len(word) < _MIN_LENGTH or not word.isalpha() or corpus.knows(word):
+            return word
+        if in_lexicon(word):
+            # hazm lists a few spoken words («زبون»); only such a word, with its endings, is read
+            # anew («زبونای» -> «زبان‌های»): other rules would misread written words the corpus
+            # lacks («نقشه» is no «نقش است», «رسماً» no plural of «رسم»).
+            found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], spoken_stem)
+            return word if found is None else found
+        verb = _person_ending(word)
+        if verb is not None and is_word(verb):
+            return verb
+        found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], base)
+        return word if found is None else found
+
+    parts = _QUOTED.split(normalized_question)
+    return "".join(part if part.startswith("«") else _WORD.sub(rewrite, part) for part in parts)
