@@ -82,7 +82,9 @@ class Vocabulary(Protocol):
 _WRITTEN_AFTER_RO = (" به ", " اورد")
 # Left out, being written words as well: «بدن» (body), «بیان», «بره», «برن», «بده», «میان».
 # Spoken past plurals («کردن», «شدن», «رفتن») are left alone: they are also infinitives, which
-# written questions use; either way the verb weighs little next to the question's nouns.
+# written questions use; either way the verb weighs little next to the question's nouns. (Read
+# as plurals when last in the question, where the verb stands: spoken train-side MRR@10 +0.002
+# over the whole corpus, -0.001 per article and as one document; not kept.)
 
 
 @lru_cache(maxsize=1)
