@@ -18,14 +18,18 @@ weight, IDF as the index computes it), which behave most like users' questions:
   an answer text, like the default corpus and its eval set. Not used for tuning so far;
 - spoken, spoken-article, spoken-long-article: the reworded questions as users type them in
   spoken Persian (data/spoken_train_questions.jsonl: «چیه», «کدوم», «قزاقستانو»), in the
-  three settings above. Not used for tuning.
+  three settings above. Not used for tuning;
+- misspelled, misspelled-long-article: the reworded questions each with one content word
+  misspelled by a sound-alike letter («صاکن» for «ساکن»; `misspelled`, made here, seeded by the
+  question id). Not used for tuning.
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
 subject or a name the article does discuss, asking a detail it leaves out) together with the
 reworded questions as the answerable ones, over the whole corpus, per article and with each
 article as one document: precision and recall of the shipped "no answer" rule, as `qa eval
---unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian.
+--unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian
+and misspelled.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
@@ -34,6 +38,9 @@ bundled model has seen those questions). Use it to judge an idea before touching
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import random
+import re
 import sys
 from pathlib import Path
 
@@ -58,14 +65,31 @@ from tune_fusion import (  # noqa: E402
 from qa.abstain import Abstention, coverage, load_abstention, load_fusion  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
-from qa.evaluate import load_questions  # noqa: E402
+from qa.evaluate import Question, load_questions  # noqa: E402
 from qa.fusion import FusionSettings  # noqa: E402
+from qa.lexical import analyze, in_lexicon  # noqa: E402
+from qa.misspelling import respellings  # noqa: E402
 from qa.search import Searcher  # noqa: E402
+from qa.text import normalize  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
 
 LOW_OVERLAP = 0.75
 UNANSWERABLE = REPO / "data" / "unanswerable_train_questions.jsonl"
 SPOKEN = REPO / "data" / "spoken_train_questions.jsonl"
+
+
+def misspelled(question: Question) -> Question | None:
+    """`question` with one content word of 4+ letters misspelled by a sound-alike letter
+    (`qa.misspelling`) into a non-word, chosen at random seeded by the question's id; None
+    when no word can be."""
+    rng = random.Random(question.id)
+    words = [w for w in re.findall(r"\w+", question.question) if len(w) >= 4 and analyze(normalize(w))]
+    rng.shuffle(words)
+    for word in words:
+        wrong = [v for v in respellings(word) if not in_lexicon(normalize(v))]
+        if wrong:
+            return dataclasses.replace(question, question=question.question.replace(word, rng.choice(wrong), 1))
+    return None
 
 
 def low_overlap(row: dict, searcher: Searcher) -> bool:
@@ -128,13 +152,16 @@ def main() -> None:
     sets["spoken"] = [(row, pquad) for row in collect(pquad, spoken, fusion.synonym_weight)]
     sets["spoken-article"] = [(row, searcher) for searcher, asked in article_searchers(spoken, encoder, chunking)
                               for row in collect(searcher, asked, fusion.synonym_weight)]
+    typos = [m for m in map(misspelled, reworded) if m is not None]
+    sets["misspelled"] = [(row, pquad) for row in collect(pquad, typos, fusion.synonym_weight)]
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
-                             ("spoken-long-article", spoken)):
+                             ("spoken-long-article", spoken), ("misspelled-long-article", typos)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
                       for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
     no_answer = {}
-    for register, asked in (("", reworded + load_questions(UNANSWERABLE, unanswerable=True)),
-                            ("spoken, ", spoken_all)):
+    unanswerable = load_questions(UNANSWERABLE, unanswerable=True)
+    for register, asked in (("", reworded + unanswerable), ("spoken, ", spoken_all),
+                            ("misspelled, ", [m for m in map(misspelled, reworded + unanswerable) if m])):
         no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)]
         no_answer[f"{register}article"] = [
             (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)

@@ -585,6 +585,13 @@ class LexicalIndex:
         found = analyze(word)
         return bool(found) and all(token in self._vocab for token in found)
 
+    def document_frequency(self, word: str) -> int:
+        """In how many passages a normalized word is (its rarest token, as the analyzer reads it)."""
+        terms = [self._vocab.get(token) for token in analyze(word)]
+        if not terms or None in terms:
+            return 0
+        return min(self._doc_freq(term) for term in terms if term is not None)
+
     def has_token(self, token: str) -> bool:
         """Whether some passage holds this index token."""
         return token in self._vocab

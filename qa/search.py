@@ -19,6 +19,7 @@ from qa.evidence import SentenceCache, best_evidence
 from qa.fusion import FusionSettings, Ranking, fuse
 from qa.lexical import LexicalIndex, analyze, analyze_passage
 from qa.metadata import MetadataStore
+from qa.misspelling import respelled
 from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
@@ -149,8 +150,8 @@ class Searcher:
 
     def question_text(self, question: str) -> str:
         """A question as every signal reads it: normalized, spoken words in written form
-        (`qa.colloquial`; a word is written Persian when hazm's lexicon or this corpus has it)."""
-        return written_form(normalize(question), self.lexical)
+        (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`)."""
+        return respelled(written_form(normalize(question), self.lexical), self.lexical)
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them
