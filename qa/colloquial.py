@@ -27,10 +27,8 @@ from functools import lru_cache
 from typing import Protocol
 
 from qa.lexical import fold, in_lexicon, is_lexicon_word
-from qa.text import normalize
+from qa.text import normalize, rewrite_unquoted_words
 
-_WORD = re.compile(r"\w+")
-_QUOTED = re.compile("(«[^»]*»)")
 _MIN_LENGTH = 3  # shorter unknown words are left alone: too little to tell a spoken form by
 
 # Spoken forms with a single written equivalent, in everyday spelling (normalized on first use).
@@ -60,11 +58,16 @@ _SPOKEN = {
     "باشن": "باشند", "بیاد": "بیاید", "بگه": "بگوید", "بگن": "بگویند",
     "بیاره": "بیاورد", "بیارن": "بیاورند", "بتونه": "بتواند", "بتونن": "بتوانند", "بخواد": "بخواهد",
     "بذاره": "بگذارد", "بمونه": "بماند",
-    # spoken words hazm's word list holds, so that the rules below would keep them
+    # spoken words hazm's word list holds (the rules below leave lexicon words alone)
     "زبون": "زبان", "جون": "جان", "خونه": "خانه", "نشون": "نشان", "اسمون": "آسمان", "میدون": "میدان",
     "کوچیک": "کوچک",
 }  # fmt: skip
-# Written words too, in some places: «رو به افزایش» (towards), «آل کیا» (a dynasty's name).
+# Left out, being written words as well: «بدن» (body), «بیان», «بره», «برن», «بده», «میان».
+# Spoken past plurals («کردن», «شدن», «رفتن») are left alone: they are also infinitives, which
+# written questions use; either way the verb weighs little next to the question's nouns. (Read
+# as plurals when last in the question, where the verb stands: spoken train-side MRR@10 +0.002
+# over the whole corpus, -0.001 per article and as one document; not kept.)
+
 # Spoken function words, read in written form even where the corpus has them («تو» = you in a
 # quote). Other spoken words the corpus has as they are stay: there they are names or titles
 # («یوکو اونو», «آل کیا», the film «جون باگ»).
@@ -81,11 +84,6 @@ class Vocabulary(Protocol):
 
 # «رو به افزایش» (towards), «رو آوردن» (to turn to) are written Persian.
 _WRITTEN_AFTER_RO = (" به ", " اورد")
-# Left out, being written words as well: «بدن» (body), «بیان», «بره», «برن», «بده», «میان».
-# Spoken past plurals («کردن», «شدن», «رفتن») are left alone: they are also infinitives, which
-# written questions use; either way the verb weighs little next to the question's nouns. (Read
-# as plurals when last in the question, where the verb stands: spoken train-side MRR@10 +0.002
-# over the whole corpus, -0.001 per article and as one document; not kept.)
 
 
 @lru_cache(maxsize=1)
@@ -113,8 +111,8 @@ def _person_ending(word: str) -> str | None:
 
 
 # Spoken endings, outermost first: the object marker or the copula («کتابارو», «همسایه‌س»,
-# «کشوره»), a spoken possessive («اسمشون»), a spoken plural («مهندسا», «روزای»). Each is
-# (spoken, written, whether the word before it may take it).
+# «کشوره»), a spoken possessive («اسمشون»), a spoken plural («مهندسا», «روزای»): (spoken
+# ending, written ending) pairs; `_may_take` says after which letters each can stand.
 _Layer = tuple[tuple[str, str], ...]
 _MARKERS: _Layer = (("رو", " را"), ("و", " را"), ("س", " است"), ("ه", " است"))
 _POSSESSIVES: _Layer = (("شون", "شان"), ("تون", "تان"), ("مون", "مان"))
@@ -122,6 +120,7 @@ _PLURALS: _Layer = (("ای", "های"), ("ا", "ها"))
 
 
 def _may_take(stem: str, ending: str) -> bool:
+    """Whether a spoken `ending` can follow `stem`, or would rather be part of a written word."""
     if ending == "ه":  # after «د» / «ت» it is a past participle («کرده», «داشته»)
         return stem[-1] not in "دت"
     if ending == "س":  # «همسایه‌س»; after other letters a final «س» is a name's («پلوس»)
@@ -195,5 +194,4 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
         found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], base)
         return word if found is None else found
 
-    parts = _QUOTED.split(normalized_question)
-    return "".join(part if part.startswith("«") else _WORD.sub(rewrite, part) for part in parts)
+    return rewrite_unquoted_words(normalized_question, rewrite)

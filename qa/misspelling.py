@@ -14,11 +14,10 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from qa.lexical import in_lexicon
+from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
 _ALIKE = {letter: group.replace(letter, "") for group in _SOUND_ALIKE for letter in group}
-_WORD = re.compile(r"\w+")
-_QUOTED = re.compile("(«[^»]*»)")
 _MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
 
 
@@ -54,5 +53,4 @@ def respelled(normalized_question: str, corpus: Vocabulary) -> str:
             return word
         return corpus_spelling(word, corpus) or word
 
-    parts = _QUOTED.split(normalized_question)
-    return "".join(part if part.startswith("«") else _WORD.sub(respell, part) for part in parts)
+    return rewrite_unquoted_words(normalized_question, respell)

@@ -119,6 +119,16 @@ def tokens(normalized_text: str) -> list[str]:
     return _WORD.findall(normalized_text)
 
 
+_QUOTED = re.compile("(«[^»]*»)")
+
+
+def rewrite_unquoted_words(normalized_text: str, rewrite: Callable[[re.Match[str]], str]) -> str:
+    """`normalized_text` with each word outside «» (titles, quotations: kept as typed) replaced
+    by `rewrite(match)`."""
+    parts = _QUOTED.split(normalized_text)
+    return "".join(part if part.startswith("«") else _WORD.sub(rewrite, part) for part in parts)
+
+
 def squeeze_spaces(text: str) -> str:
     """Collapse runs of whitespace (blanked page numbers, line breaks) to one space."""
     return _SPACES.sub(" ", text).strip()
