@@ -10,9 +10,9 @@ by word, for questions only (documents are written text):
   «رو» -> «را», «میشه» -> «می‌شود»), from a fixed table, unless the corpus uses the word
   (then it is a name or a title there);
 - any other word that neither hazm's word list nor the corpus knows (in any form): a spoken
-  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند»), «ون» for «ان» («تهرون» -> «تهران»),
-  then spoken endings: a plural («مهندسا» -> «مهندس‌ها»), a possessive («اسمشون» ->
-  «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» -> «قزاقستان را») or the copula
+  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند»), «ون» for «ان» or «وان» («تهرون» ->
+  «تهران», «میخونه» -> «میخواند»), then spoken endings: a plural («مهندسا» -> «مهندس‌ها»),
+  a possessive («اسمشون» -> «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» -> «قزاقستان را») or the copula
   «-ه» («کشوره» -> «کشور است»), each only into a word one of them has. Such a word matches
   no passage as typed, so a written question is left as it was unless it holds a word
   nobody knows (measured: 6 of 5,988 PQuAD train questions change; three are «بدنیا» read as
@@ -92,22 +92,27 @@ def _spoken() -> dict[str, str]:
 
 
 def _vowel_variants(word: str) -> list[str]:
-    """«ون» read as «ان», one place at a time from the end («تهرون» -> «تهران»)."""
+    """«ون» read as «ان» or «وان», one place at a time from the end («تهرون» -> «تهران»,
+    «نتونست» -> «نتوانست»)."""
     places = [m.start() for m in re.finditer("ون", word)][::-1]
-    return [word[:at] + "ان" + word[at + 2:] for at in places]
+    return [word[:at] + vowel + word[at + 2:] for at in places for vowel in ("ان", "وان")]
 
 
-def _person_ending(word: str) -> str | None:
-    """A spoken present-tense verb's person ending in writing: «میکنه» -> «میکند», «میکنن» ->
-    «میکنند». Only after «می» / «نمی»: elsewhere a final «ه» or «ن» is as often part of a
-    written word («سالانه», «کرده»); spoken subjunctives («کنه», «بشه») are in the table."""
+def _verb_forms(word: str) -> list[str]:
+    """Written candidates of a spoken present or past verb with «می» / «نمی»: the person ending
+    in writing («میکنه» -> «میکند», «میکنن» -> «میکنند»), with «ون» read as «ان» / «وان»
+    («میخونه» -> «میخواند», never the noun «میخانه»; «میتونست» -> «میتوانست»). Elsewhere a final
+    «ه» or «ن» is as often part of a written word («سالانه», «کرده»); spoken subjunctives
+    («کنه», «بشه») are in the table."""
     if not word.startswith(("می", "نمی")):
-        return None
+        return []
     if word.endswith("ه"):
-        return word[:-1] + "د"
-    if word.endswith("ن") and not word.endswith("ند"):
-        return word + "د"
-    return None
+        written = word[:-1] + "د"
+    elif word.endswith("ن") and not word.endswith("ند"):
+        written = word + "د"
+    else:
+        return _vowel_variants(word)
+    return [written, *_vowel_variants(written)]
 
 
 # Spoken endings, outermost first: the object marker or the copula («کتابارو», «همسایه‌س»,
@@ -168,10 +173,13 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
 
     def base(word: str) -> str | None:
         """A word's written form if it needs no ending peeled: known, a spoken word of the
-        table, or read with «ان» for «ون» into a word that exists as it is (a reading ending
-        in «ان» could otherwise pass as a plural of another word: «کانتون» -> «کانت»)."""
+        table, or read with «ان» / «وان» for «ون» into a word that exists as it is (a reading
+        ending in «ان» could otherwise pass as a plural of another word: «کانتون» -> «کانت»).
+        Not for «می» verbs: those are read by `_verb_forms` only."""
         if known(word):
             return word
+        if word.startswith(("می", "نمی")):
+            return spoken_stem(word)
         return spoken_stem(word) or next((v for v in _vowel_variants(word) if is_word(v)), None)
 
     def rewrite(match: re.Match[str]) -> str:
@@ -188,8 +196,8 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
             # lacks («نقشه» is no «نقش است», «رسماً» no plural of «رسم»).
             found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], spoken_stem)
             return word if found is None else found
-        verb = _person_ending(word)
-        if verb is not None and is_word(verb):
+        verb = next((v for v in _verb_forms(word) if is_word(v)), None)
+        if verb is not None:
             return verb
         found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], base)
         return word if found is None else found
