@@ -12,10 +12,10 @@ by word, for questions only (documents are written text):
 - any other word that neither hazm's word list nor the corpus knows (in any form): a spoken
   verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند»), «ون» for «ان» or «وان» («تهرون» ->
   «تهران», «میخونه» -> «میخواند»), then spoken endings: a plural («مهندسا» -> «مهندس‌ها»),
-  a possessive («اسمشون» -> «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» -> «قزاقستان را») or the copula
-  «-ه» («کشوره» -> «کشور است»), each only into a word one of them has. Such a word matches
-  no passage as typed, so a written question is left as it was unless it holds a word
-  nobody knows (measured: 6 of 5,988 PQuAD train questions change; three are «بدنیا» read as
+  a possessive («اسمشون» -> «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» ->
+  «قزاقستان را») or the copula «-ه» («کشوره» -> «کشور است»), each only into a word one of
+  them has. Such a word matches no passage as typed, so a written question is left as it
+  was unless it holds a word nobody knows (measured: 6 of 5,988 PQuAD train questions change; three are «بدنیا» read as
   «به دنیا», the rest misspellings).
 """
 
