@@ -15,8 +15,8 @@ by word, for questions only (documents are written text):
   a possessive («اسمشون» -> «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» ->
   «قزاقستان را») or the copula «-ه» («کشوره» -> «کشور است»), each only into a word one of
   them has. Such a word matches no passage as typed, so a written question is left as it
-  was unless it holds a word nobody knows (measured: 6 of 5,988 PQuAD train questions change; three are «بدنیا» read as
-  «به دنیا», the rest misspellings).
+  was unless it holds a word nobody knows (measured: 6 of 5,988 PQuAD train questions
+  change; three are «بدنیا» read as «به دنیا», the rest misspellings).
 """
 
 from __future__ import annotations
