@@ -160,8 +160,9 @@ def main() -> None:
                       for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
     no_answer = {}
     unanswerable = load_questions(UNANSWERABLE, unanswerable=True)
+    misspelled_unanswerable = [m for m in map(misspelled, unanswerable) if m is not None]
     for register, asked in (("", reworded + unanswerable), ("spoken, ", spoken_all),
-                            ("misspelled, ", [m for m in map(misspelled, reworded + unanswerable) if m])):
+                            ("misspelled, ", typos + misspelled_unanswerable)):
         no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)]
         no_answer[f"{register}article"] = [
             (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)

@@ -38,7 +38,7 @@ def respellings(word: str) -> Iterator[str]:
 
 def corpus_spelling(word: str, corpus: Vocabulary) -> str | None:
     """The corpus's spelling of `word`, one sound-alike letter away: the one in most passages."""
-    found = [(corpus.document_frequency(v), v) for v in respellings(word) if corpus.knows(v)]
+    found = [(frequency, v) for v in respellings(word) if (frequency := corpus.document_frequency(v))]
     return max(found)[1] if found else None
 
 
