@@ -21,15 +21,18 @@ weight, IDF as the index computes it), which behave most like users' questions:
   three settings above. Not used for tuning;
 - misspelled, misspelled-long-article: the reworded questions each with one content word
   misspelled by a sound-alike letter («صاکن» for «ساکن»; `misspelled`, made here, seeded by the
-  question id). Not used for tuning.
+  question id). Not used for tuning;
+- mistyped, mistyped-long-article: the reworded questions each with one content word mistyped
+  by a slip of the hand (a letter left out, doubled, swapped with the next, or a neighbouring
+  key: «مجنوع» for «مجموع»; `mistyped`, made here, seeded by the question id). Not used for tuning.
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
 subject or a name the article does discuss, asking a detail it leaves out) together with the
 reworded questions as the answerable ones, over the whole corpus, per article and with each
 article as one document: precision and recall of the shipped "no answer" rule, as `qa eval
---unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian
-and misspelled.
+--unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian,
+misspelled and mistyped.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
@@ -68,7 +71,7 @@ from qa.embed import SentenceTransformerEncoder  # noqa: E402
 from qa.evaluate import Question, load_questions  # noqa: E402
 from qa.fusion import FusionSettings  # noqa: E402
 from qa.lexical import analyze, in_lexicon  # noqa: E402
-from qa.misspelling import respellings  # noqa: E402
+from qa.misspelling import NEIGHBOUR_KEYS, respellings  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.text import normalize  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
@@ -87,6 +90,28 @@ def misspelled(question: Question) -> Question | None:
     rng.shuffle(words)
     for word in words:
         wrong = [v for v in respellings(word) if not in_lexicon(normalize(v))]
+        if wrong:
+            return dataclasses.replace(question, question=question.question.replace(word, rng.choice(wrong), 1))
+    return None
+
+
+def mistyped(question: Question) -> Question | None:
+    """`question` with one content word of 4+ letters mistyped into a non-word by a slip of the
+    hand: a letter left out, typed twice, two neighbouring letters swapped, or a neighbouring
+    key on the Persian keyboard (`qa.misspelling`), at any letter, the first included (which
+    `qa.misspelling` does not undo), chosen at random seeded by the question's id; None when
+    no word can be."""
+    rng = random.Random(f"slip {question.id}")
+    words = [w for w in re.findall(r"\w+", question.question) if len(w) >= 4 and analyze(normalize(w))]
+    rng.shuffle(words)
+    for word in words:
+        slips = set()
+        for at, letter in enumerate(word):
+            slips.add(word[:at] + word[at + 1:])
+            slips.add(word[:at] + letter + word[at:])
+            slips.add(word[:at] + word[at + 1:at + 2] + letter + word[at + 2:])
+            slips.update(word[:at] + other + word[at + 1:] for other in NEIGHBOUR_KEYS.get(letter, ""))
+        wrong = sorted(v for v in slips if v != word and not in_lexicon(normalize(v)))
         if wrong:
             return dataclasses.replace(question, question=question.question.replace(word, rng.choice(wrong), 1))
     return None
@@ -154,15 +179,20 @@ def main() -> None:
                               for row in collect(searcher, asked, fusion.synonym_weight)]
     typos = [m for m in map(misspelled, reworded) if m is not None]
     sets["misspelled"] = [(row, pquad) for row in collect(pquad, typos, fusion.synonym_weight)]
+    slips = [m for m in map(mistyped, reworded) if m is not None]
+    sets["mistyped"] = [(row, pquad) for row in collect(pquad, slips, fusion.synonym_weight)]
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
-                             ("spoken-long-article", spoken), ("misspelled-long-article", typos)):
+                             ("spoken-long-article", spoken), ("misspelled-long-article", typos),
+                             ("mistyped-long-article", slips)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
                       for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
     no_answer = {}
     unanswerable = load_questions(UNANSWERABLE, unanswerable=True)
     misspelled_unanswerable = [m for m in map(misspelled, unanswerable) if m is not None]
+    mistyped_unanswerable = [m for m in map(mistyped, unanswerable) if m is not None]
     for register, asked in (("", reworded + unanswerable), ("spoken, ", spoken_all),
-                            ("misspelled, ", typos + misspelled_unanswerable)):
+                            ("misspelled, ", typos + misspelled_unanswerable),
+                            ("mistyped, ", slips + mistyped_unanswerable)):
         no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)]
         no_answer[f"{register}article"] = [
             (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)

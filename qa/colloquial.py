@@ -40,7 +40,7 @@ _SPOKEN = {
     "چنده": "چند است", "چندتا": "چند", "چندمه": "چندم است", "کدوم": "کدام", "کدوما": "کدام",
     "کدومش": "کدام", "کدومیک": "کدامیک", "کدومشون": "کدام", "چجوری": "چگونه", "چطوری": "چگونه",
     "چجوریه": "چگونه است", "چطوریه": "چگونه است", "کدومه": "کدام است",
-    "چجور": "چگونه", "چیکار": "چه کاری", "چکار": "چه کاری", "واسه": "برای", "واسچی": "برای چه",
+    "چجور": "چگونه", "هرچی": "هر چه", "چیکار": "چه کاری", "چکار": "چه کاری", "واسه": "برای", "واسچی": "برای چه",
     # pronouns, determiners, particles
     "اون": "آن", "اونا": "آنها", "اونها": "آنها", "اونجا": "آنجا", "اونو": "آن را", "اینو": "این را",
     "اینا": "اینها", "اینارو": "اینها را", "اونارو": "آنها را", "همون": "همان", "همونجا": "همانجا",
@@ -121,7 +121,7 @@ def _verb_forms(word: str) -> list[str]:
 _Layer = tuple[tuple[str, str], ...]
 _MARKERS: _Layer = (("رو", " را"), ("و", " را"), ("س", " است"), ("ه", " است"))
 _POSSESSIVES: _Layer = (("شون", "شان"), ("تون", "تان"), ("مون", "مان"))
-_PLURALS: _Layer = (("ای", "های"), ("ا", "ها"))
+_PLURALS: _Layer = (("ایی", "هایی"), ("ای", "های"), ("ا", "ها"))
 
 
 def _may_take(stem: str, ending: str) -> bool:
@@ -130,10 +130,10 @@ def _may_take(stem: str, ending: str) -> bool:
         return stem[-1] not in "دت"
     if ending == "س":  # «همسایه‌س»; after other letters a final «س» is a name's («پلوس»)
         return stem[-1] == "ه"
-    if ending in ("ای", "ا"):
+    if ending in ("ایی", "ای", "ا"):
         # Not after «ا», «و», «ه» (written «-ها» there), «-ای» not after «ی» (written «‌ای»:
         # «بیماری‌ای»), not after «ت» («نسبتاً» loses its tanwin in normalizing: «نسبتا»).
-        return stem[-1] not in "اوهت" and not (ending == "ای" and stem[-1] == "ی")
+        return stem[-1] not in "اوهت" and not (ending != "ا" and stem[-1] == "ی")
     return True
 
 
@@ -180,7 +180,8 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
             return word
         if word.startswith(("می", "نمی")):
             return spoken_stem(word)
-        return spoken_stem(word) or next((v for v in _vowel_variants(word) if is_word(v)), None)
+        return spoken_stem(word) or next((v for v in _vowel_variants(word)
+                                          if is_word(v) or (known(v) and not v.endswith("ان"))), None)
 
     def rewrite(match: re.Match[str]) -> str:
         word = match.group()

@@ -1,10 +1,16 @@
-"""Misspelled question words: letters Persian writes alike, read as the corpus spells them.
+"""Misspelled question words, read as the corpus spells them.
 
-Persian has several letters for one sound (ز ذ ض ظ, س ص ث, ت ط, ه ح, ق غ, ا ع), and users
-misspell words borrowed from Arabic by picking the wrong one («زخیره» for «ذخیره», «اصتلاح» for
-«اصطلاح»). Such a word matches no passage. `respelled` replaces a question word that neither
-hazm's lexicon nor the corpus knows by the corpus word one such letter away (the most frequent
-if several), and leaves every other word alone.
+Two kinds of mistake leave a question word that matches no passage:
+- a letter Persian writes alike: several letters stand for one sound (ز ذ ض ظ, س ص ث, ت ط,
+  ه ح, ق غ, ا ع), and users pick the wrong one in words borrowed from Arabic («زخیره» for
+  «ذخیره», «اصتلاح» for «اصطلاح»);
+- a slip of the hand: a letter left out, typed twice, two letters swapped, or the key next to
+  the right one on the Persian keyboard («معون» for «معاون», «فسلفه» for «فلسفه», «مجنوع» for
+  «مجموع»).
+Such a word also counts as the question's rarest word and absent from every passage, so the
+service says "no answer" to most questions holding one. `respelled` replaces a question word
+that neither hazm's lexicon nor the corpus knows by the corpus word one such mistake away, and
+leaves every other word alone.
 """
 
 from __future__ import annotations
@@ -13,12 +19,35 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from qa.lexical import in_lexicon
+from qa.lexical import analyze, fold, in_lexicon
 from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
 _ALIKE = {letter: group.replace(letter, "") for group in _SOUND_ALIKE for letter in group}
 _MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
+# A 4-letter word is only given back a left-out letter: every other slip of so short a word
+# lands on some word of a large corpus («وینگ» of a name would become «ویگن»).
+_ALL_SLIPS_LENGTH = 5
+
+# Slips are looked for in a question's first few unknown words only (~300 lookups each): more
+# unknown words than that make noise or another language, not typing, and would cost ~0.1 s.
+_MOST_SLIPS = 8
+
+_LETTERS = "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+# The standard Persian keyboard (ISIRI 9147), three letter rows as they lie under Q, A and Z.
+_KEY_ROWS = ("ضصثقفغعهخحجچ", "شسیبلاتنمکگ", "ظطزرذدپو")
+# Each row sits half a key right of the one above: keys touch when in one row and one apart,
+# or in adjacent rows and at most half a key apart.
+_KEY_AT = {letter: (row, at + 0.5 * row) for row, keys in enumerate(_KEY_ROWS) for at, letter in enumerate(keys)}
+NEIGHBOUR_KEYS = {
+    letter: "".join(other for other, (r, x) in _KEY_AT.items() if other != letter and (
+        (r == row and abs(x - at) == 1) or (abs(r - row) == 1 and abs(x - at) <= 0.5)))
+    for letter, (row, at) in _KEY_AT.items()
+}
+# Words a question runs into the next one («درسال», «چهکاری»): such a word is two known words,
+# not a slip, and the nearest single word would change what is asked.
+_GLUED = frozenset({"در", "از", "به", "با", "بر", "تا", "که", "و", "دو", "سه", "چه", "چند", "این", "ان", "هر",
+                    "یک", "را", "ها"})
 
 
 class Vocabulary(Protocol):
@@ -28,6 +57,8 @@ class Vocabulary(Protocol):
 
     def document_frequency(self, word: str) -> int: ...
 
+    def has_token(self, token: str) -> bool: ...
+
 
 def respellings(word: str) -> Iterator[str]:
     """`word` with one letter replaced by another written for the same sound."""
@@ -36,21 +67,88 @@ def respellings(word: str) -> Iterator[str]:
             yield word[:at] + other + word[at + 1:]
 
 
-def corpus_spelling(word: str, corpus: Vocabulary) -> str | None:
-    """The corpus's spelling of `word`, one sound-alike letter away: the one in most passages."""
+def slips(word: str) -> Iterator[tuple[int, str, int]]:
+    """(rank, `word` undone of one slip of the hand, where in it the change is), the likelier
+    slips ranked first: a doubled letter, two letters swapped, a letter left out or typed in,
+    a neighbouring key. The first letter is taken as typed: people rarely slip on it, and each
+    position more brings words to mistake for the right one."""
+    if len(word) < _ALL_SLIPS_LENGTH:
+        for at in range(1, len(word) + 1):
+            for letter in _LETTERS:
+                yield 2, word[:at] + letter + word[at:], at
+        return
+    for at in range(1, len(word)):
+        if word[at] == word[at - 1]:
+            yield 0, word[:at] + word[at + 1:], at
+        if at < len(word) - 1:
+            yield 1, word[:at] + word[at + 1] + word[at] + word[at + 2:], at + 1
+    for at in range(1, len(word) + 1):
+        for letter in _LETTERS:
+            yield 2, word[:at] + letter + word[at:], at
+    for at in range(1, len(word)):
+        yield 2, word[:at] + word[at + 1:], at
+        for other in NEIGHBOUR_KEYS.get(word[at], ""):
+            yield 3, word[:at] + other + word[at + 1:], at
+
+
+def _looks_conjugated(word: str) -> bool:
+    """Whether `word` looks like a verb form: hazm's lexicon lists no conjugations, so an
+    unknown «میریزند» is no slip, and its nearest corpus word («میریزد») asks another thing."""
+    return (word.startswith(("می", "نمی")) or word.endswith(("ند", "ید", "شد", "ست"))
+            or (word.startswith("ب") and word.endswith(("د", "ن", "ه", "م", "ی"))))
+
+
+def _glued(word: str, corpus: Vocabulary) -> bool:
+    """Whether `word` is a short word run into a known one («درسال», «نفراز»)."""
+    def known(part: str) -> bool:
+        return in_lexicon(part) or corpus.knows(part)
+
+    return any((word[:at] in _GLUED and len(word) - at >= 2 and known(word[at:]))
+               or (word[at:] in _GLUED and at >= 3 and known(word[:at]))
+               for at in range(1, len(word)))
+
+
+def slip_spelling(word: str, corpus: Vocabulary) -> str | None:
+    """The corpus word `word` is one slip of the hand from: the likeliest slip, then the word
+    in most passages. The change must lie in the word's stem: in an ending it would read a
+    spoken plural «درختایی» as «درختیی», a form of «درخت» no user meant."""
+    if not analyze(word) or _looks_conjugated(word) or _glued(word, corpus):
+        return None
+    best: tuple[int, int, str] | None = None
+    for rank, candidate, at in slips(word):
+        tokens = analyze(candidate)
+        if len(tokens) != 1 or not corpus.has_token(tokens[0]):
+            continue
+        stem = tokens[0]
+        if len(stem) < _MIN_LENGTH or at >= len(stem) or not fold(candidate).startswith(stem):
+            continue
+        key = (-rank, corpus.document_frequency(candidate), candidate)
+        best = key if best is None else max(best, key)
+    return None if best is None else best[2]
+
+
+def corpus_spelling(word: str, corpus: Vocabulary, *, slips_too: bool = True) -> str | None:
+    """The corpus's spelling of `word`: one sound-alike letter away (the one in most passages),
+    else (`slips_too`) one slip of the hand away."""
     found = [(frequency, v) for v in respellings(word) if (frequency := corpus.document_frequency(v))]
-    return max(found)[1] if found else None
+    if found:
+        return max(found)[1]
+    return slip_spelling(word, corpus) if slips_too else None
 
 
 def respelled(normalized_question: str, corpus: Vocabulary) -> str:
     """`normalized_question` with each word unknown to hazm's lexicon and to the corpus
-    replaced by the corpus's spelling of it, where one is a sound-alike letter away. Text in
-    «» (titles, quotations) is kept as typed."""
+    replaced by the corpus's spelling of it, where one is a sound-alike letter or a slip of the
+    hand away. Text in «» (titles, quotations) is kept as typed."""
+
+    unknown = 0
 
     def respell(match: re.Match[str]) -> str:
+        nonlocal unknown
         word = match.group()
         if len(word) < _MIN_LENGTH or not word.isalpha() or corpus.knows(word) or in_lexicon(word):
             return word
-        return corpus_spelling(word, corpus) or word
+        unknown += 1
+        return corpus_spelling(word, corpus, slips_too=unknown <= _MOST_SLIPS) or word
 
     return rewrite_unquoted_words(normalized_question, respell)

@@ -6,7 +6,7 @@ import pytest
 
 from qa import store
 from qa.lexical import analyze
-from qa.misspelling import corpus_spelling, respelled, respellings
+from qa.misspelling import NEIGHBOUR_KEYS, corpus_spelling, respelled, respellings, slips
 from qa.search import Searcher
 from qa.text import normalize
 
@@ -26,6 +26,9 @@ class Corpus:
     def document_frequency(self, word: str) -> int:
         found = analyze(word)
         return min((self.frequency.get(t, 0) for t in found), default=0)
+
+    def has_token(self, token: str) -> bool:
+        return token in self.frequency
 
 
 CORPUS = Corpus("ذخیره آب سد", "اصطلاح علمی", "ظل‌السلطان حاکم اصفهان", "سفر و صفر", "سفر دریایی")
@@ -58,6 +61,49 @@ def test_the_spelling_in_most_passages_wins() -> None:
     assert corpus_spelling("ثفر", CORPUS) == "سفر"  # «سفر» is in two passages, «صفر» in one
 
 
+SLIPS = Corpus("فلسفه یونان", "مجموع جمعیت", "معاون وزیر", "تیمور لنگ", "کتاب فلسفه", "ارسال نامه در سال",
+               "درخت کهن", "می‌ریزد", "ویگن خواننده")
+
+
+def test_neighbouring_keys_are_those_of_the_persian_keyboard() -> None:
+    assert set(NEIGHBOUR_KEYS["م"]) >= {"ن", "ک"} and "ا" not in NEIGHBOUR_KEYS["م"]
+    assert all(letter in NEIGHBOUR_KEYS[other] for letter, others in NEIGHBOUR_KEYS.items() for other in others)
+
+
+def test_slips_try_a_doubled_letter_first_and_keep_the_first_letter() -> None:
+    found = list(slips("تیممور"))
+    assert min(found) == (0, "تیمور", 3)
+    assert all(candidate[0] == "ت" for _, candidate, _ in found)
+    assert {rank for rank, _, _ in slips("معون")} == {2}  # a 4-letter word: only a left-out letter
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("تاریخ فسلفه", "تاریخ فلسفه"),  # two letters swapped
+    ("معون وزیر کیست", "معاون وزیر کیست"),  # a letter left out
+    ("مجنوع جمعیت چقدر است", "مجموع جمعیت چقدر است"),  # the key next to «م»
+    ("تیممور کیست", "تیمور کیست"),  # a letter typed twice
+])
+def test_a_slip_of_the_hand_is_read_as_the_corpus_spells_the_word(typed: str, read: str) -> None:
+    assert respelled(normalize(typed), SLIPS) == normalize(read)
+
+
+@pytest.mark.parametrize("typed", [
+    "غلسفه چیست",  # the first letter is taken as typed
+    "اب میریزند",  # a verb form (hazm lists none): not read as «می‌ریزد»
+    "درسال ۱۳۵۷",  # two words run together, not a slip: not «ارسال»
+    "درختایی",  # the change would be in the ending: no user meant «درختیی»
+    "وینگ",  # a 4-letter word is only given back a left-out letter, not swapped into «ویگن»
+])
+def test_what_is_no_slip_is_kept(typed: str) -> None:
+    assert respelled(normalize(typed), SLIPS) == normalize(typed)
+
+
+def test_slips_are_looked_for_in_the_first_eight_unknown_words_only() -> None:
+    noise = " ".join(["زیپیلو"] * 8)
+    assert respelled(f"{noise} فسلفه", SLIPS) == f"{noise} فسلفه"
+    assert respelled(f"{noise[:-7]} فسلفه", SLIPS) == f"{noise[:-7]} فلسفه"
+
+
 @pytest.fixture
 def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
     return Searcher(store.load_current(tiny_index)[0], fake_encoder)
@@ -65,5 +111,12 @@ def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-unt
 
 def test_a_misspelled_question_is_answered_as_the_right_one(searcher: Searcher) -> None:
     typed, right = searcher.search("آرامگاه هافظ کجاست؟", top_k=3), searcher.search("آرامگاه حافظ کجاست؟", top_k=3)
+    assert [h.passage.id for h in typed.hits] == [h.passage.id for h in right.hits]
+    assert typed.confidence == pytest.approx(right.confidence)
+
+
+def test_a_mistyped_question_is_answered_as_the_right_one(searcher: Searcher) -> None:
+    typed, right = searcher.search("کوه دماوتد کجاست؟", top_k=3), searcher.search("کوه دماوند کجاست؟", top_k=3)
+    assert searcher.question_text("کوه دماوتد کجاست؟") == searcher.question_text("کوه دماوند کجاست؟")
     assert [h.passage.id for h in typed.hits] == [h.passage.id for h in right.hits]
     assert typed.confidence == pytest.approx(right.confidence)
