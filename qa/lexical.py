@@ -200,6 +200,14 @@ def analyze(normalized_text: str) -> list[str]:
     return [token for word in words for token in _ANALYZER.query_tokens(word)]
 
 
+def word_token(normalized_word: str) -> str | None:
+    """The token `analyze` gives one normalized word (None for a question word), computed
+    without keeping it in the analyzer's cache: spelling correction tries hundreds of made-up
+    strings per unknown word, which would otherwise crowd the cache (and memory)."""
+    folded = fold(normalized_word)
+    return None if folded in QUESTION_WORDS or not folded else _ANALYZER.stem(folded)
+
+
 def analyze_passage(normalized_text: str) -> list[str]:
     """Tokens of a passage for the index: `analyze` plus the parts of compound words."""
     words = _WORD.findall(normalized_text)

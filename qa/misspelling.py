@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from qa.lexical import analyze, fold, in_lexicon
+from qa.lexical import analyze, fold, in_lexicon, word_token
 from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
@@ -116,11 +116,10 @@ def slip_spelling(word: str, corpus: Vocabulary) -> str | None:
         return None
     best: tuple[int, int, str] | None = None
     for rank, candidate, at in slips(word):
-        tokens = analyze(candidate)
-        if len(tokens) != 1 or not corpus.has_token(tokens[0]):
+        stem = word_token(candidate)
+        if stem is None or len(stem) < _MIN_LENGTH or at >= len(stem) or not corpus.has_token(stem):
             continue
-        stem = tokens[0]
-        if len(stem) < _MIN_LENGTH or at >= len(stem) or not fold(candidate).startswith(stem):
+        if not fold(candidate).startswith(stem):
             continue
         key = (-rank, corpus.document_frequency(candidate), candidate)
         best = key if best is None else max(best, key)

@@ -17,6 +17,7 @@ from tests.conftest import DEFAULT_CORPUS, REPO
 ASTANA_QUESTION = "چرا پایتخت قزاقستان از آلماتی به آستانا منتقل شد؟"
 ASTANA_ANSWER = "یکی از دلایل انتقال پایتخت قزاقستان از آلماتی به آستانا"
 ASTANA_SPOKEN = "پایتخت قزاقستانو چرا از آلماتی بردن آستانا؟"
+ASTANA_MISTYPED = "چرا پایتخت قزاقشتان از آلماتی به آستانا منتقل شد؟"  # «ش» is the key beside «س»
 
 pytestmark = pytest.mark.slow
 
@@ -87,6 +88,12 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
             said = json.loads(response.read())
         assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
         assert said["answer_found"] and said["confidence"] >= body["confidence"] - 0.1, (said, body)
+        # So does the question with a slip of the hand (as typed: "no answer", confidence 0.38).
+        mistyped = urllib.parse.urlencode({"q": ASTANA_MISTYPED, "k": 5})
+        with urllib.request.urlopen(base + "/ask?" + mistyped, timeout=30) as response:
+            said = json.loads(response.read())
+        assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
+        assert said["answer_found"] and said["confidence"] == pytest.approx(body["confidence"]), (said, body)
     finally:
         server.terminate()
         server.wait(timeout=30)

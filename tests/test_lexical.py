@@ -350,3 +350,12 @@ def test_analyze_is_total_and_search_sorted(text):
     index = LexicalIndex.build([normalize(p) for p in PASSAGES[:3]])
     ids, scores = index.search(normalized, 3)
     assert len(ids) == len(scores) <= 3 and np.all(np.diff(scores) <= 0)
+
+
+def test_word_token_is_analyze_without_the_cache() -> None:
+    from qa.lexical import _ANALYZER, word_token
+
+    for word in ("کتابها", "درختیی", "قزاقستان", "1991", "میریزند"):
+        assert [word_token(word)] == analyze(word)
+    assert word_token("کسانی") is None and analyze("کسانی") == []  # a question word
+    assert word_token("زیپیلوفسقک") == "زیپیلوفسقک" and "زیپیلوفسقک" not in _ANALYZER._query_cache
