@@ -64,6 +64,25 @@ def test_the_bundled_thesaurus_loads_and_expands():
     assert "فوت" in bundled.expansions(analyze_text("درگذشت"))
 
 
+@pytest.mark.parametrize(("words", "digits"), [
+    ("قرن نوزدهم", "قرن ۱۹"), ("نوزدهمین دوره", "دوره 19"), ("جنگ جهانی دوم", "جنگ جهانی ۲"),
+    ("سی‌امین سالگرد", "سالگرد ۳۰"), ("هفتصد سال", "۷۰۰ سال"),
+])
+def test_number_words_and_their_digits_cover_each_other(words: str, digits: str):
+    from qa.abstain import coverage
+
+    synonyms = load_thesaurus().synonyms
+    for question, passage in ((words, digits), (digits, words)):
+        weights = dict.fromkeys(analyze_text(question), 1.0)
+        assert coverage(weights, set(analyze_text(passage)), synonyms) == 1.0, (question, passage)
+
+
+def test_number_words_that_are_also_other_words_bring_no_digits():
+    synonyms = load_thesaurus().synonyms
+    for word in ("نه", "ده", "یک"):  # 'no', 'village', 'a'
+        assert not any(phrase[0].isdigit() for phrase in synonyms.get(analyze_text(word)[0], ())), word
+
+
 def test_an_unreadable_thesaurus_is_an_input_error(tmp_path: Path):
     with pytest.raises(InputError, match="cannot read"):
         load_thesaurus(tmp_path / "missing.tsv")
