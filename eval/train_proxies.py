@@ -24,7 +24,9 @@ weight, IDF as the index computes it), which behave most like users' questions:
   question id). Not used for tuning;
 - mistyped, mistyped-long-article: the reworded questions each with one content word mistyped
   by a slip of the hand (a letter left out, doubled, swapped with the next, or a neighbouring
-  key: «مجنوع» for «مجموع»; `mistyped`, made here, seeded by the question id). Not used for tuning.
+  key: «مجنوع» for «مجموع»; `mistyped`, made here, seeded by the question id). Not used for tuning;
+- framed, framed-long-article: the reworded questions opened by a phrase that points at the
+  document («طبق متن، », «به گفته نویسنده »; `framed`, made here). Not used for tuning.
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
@@ -32,7 +34,7 @@ subject or a name the article does discuss, asking a detail it leaves out) toget
 reworded questions as the answerable ones, over the whole corpus, per article and with each
 article as one document: precision and recall of the shipped "no answer" rule, as `qa eval
 --unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian,
-misspelled and mistyped.
+misspelled, mistyped and framed.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
@@ -117,6 +119,18 @@ def mistyped(question: Question) -> Question | None:
     return None
 
 
+# Openings users put before a question about a document they hold (written up front, not fitted).
+FRAMES = ("طبق متن، ", "بر اساس این مقاله، ", "به گفته نویسنده ", "در این سند آمده که ", "با توجه به متن، ",
+          "بر اساس متن بالا، ", "طبق این گزارش، ", "در متن گفته شده که ")
+
+
+def framed(question: Question) -> Question:
+    """`question` opened by a phrase that points at the document («طبق متن، ...»), chosen at
+    random seeded by the question's id."""
+    frame = random.Random(f"frame {question.id}").choice(FRAMES)
+    return dataclasses.replace(question, question=frame + question.question)
+
+
 def low_overlap(row: dict, searcher: Searcher) -> bool:
     weights = searcher.lexical.term_weights(row["normalized"])
     wanted = set(row["question"].positive_ids)
@@ -181,9 +195,11 @@ def main() -> None:
     sets["misspelled"] = [(row, pquad) for row in collect(pquad, typos, fusion.synonym_weight)]
     slips = [m for m in map(mistyped, reworded) if m is not None]
     sets["mistyped"] = [(row, pquad) for row in collect(pquad, slips, fusion.synonym_weight)]
+    pointed = [framed(q) for q in reworded]
+    sets["framed"] = [(row, pquad) for row in collect(pquad, pointed, fusion.synonym_weight)]
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
                              ("spoken-long-article", spoken), ("misspelled-long-article", typos),
-                             ("mistyped-long-article", slips)):
+                             ("mistyped-long-article", slips), ("framed-long-article", pointed)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
                       for row in collect(searcher, asked, fusion.synonym_weight, by_passage=True)]
     no_answer = {}
@@ -192,7 +208,8 @@ def main() -> None:
     mistyped_unanswerable = [m for m in map(mistyped, unanswerable) if m is not None]
     for register, asked in (("", reworded + unanswerable), ("spoken, ", spoken_all),
                             ("misspelled, ", typos + misspelled_unanswerable),
-                            ("mistyped, ", slips + mistyped_unanswerable)):
+                            ("mistyped, ", slips + mistyped_unanswerable),
+                            ("framed, ", pointed + [framed(q) for q in unanswerable])):
         no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion.synonym_weight)]
         no_answer[f"{register}article"] = [
             (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)

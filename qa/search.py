@@ -20,6 +20,7 @@ from qa.fusion import FusionSettings, Ranking, fuse
 from qa.lexical import LexicalIndex, analyze, analyze_passage
 from qa.metadata import MetadataStore
 from qa.misspelling import respelled
+from qa.question_frame import without_frame
 from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
@@ -149,9 +150,10 @@ class Searcher:
         return candidates, self.lexical.proximity(normalized, candidates)
 
     def question_text(self, question: str) -> str:
-        """A question as every signal reads it: normalized, spoken words in written form
+        """A question as every signal reads it: normalized, without an opening that points at
+        the document («طبق متن،»; `qa.question_frame`), spoken words in written form
         (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`)."""
-        return respelled(written_form(normalize(question), self.lexical), self.lexical)
+        return respelled(written_form(without_frame(normalize(question)), self.lexical), self.lexical)
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them

@@ -18,6 +18,7 @@ ASTANA_QUESTION = "چرا پایتخت قزاقستان از آلماتی به �
 ASTANA_ANSWER = "یکی از دلایل انتقال پایتخت قزاقستان از آلماتی به آستانا"
 ASTANA_SPOKEN = "پایتخت قزاقستانو چرا از آلماتی بردن آستانا؟"
 ASTANA_MISTYPED = "چرا پایتخت قزاقشتان از آلماتی به آستانا منتقل شد؟"  # «ش» is the key beside «س»
+ASTANA_FRAMED = "طبق متن، " + ASTANA_QUESTION
 
 pytestmark = pytest.mark.slow
 
@@ -88,12 +89,14 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
             said = json.loads(response.read())
         assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
         assert said["answer_found"] and said["confidence"] >= body["confidence"] - 0.1, (said, body)
-        # So does the question with a slip of the hand (as typed: "no answer", confidence 0.38).
-        mistyped = urllib.parse.urlencode({"q": ASTANA_MISTYPED, "k": 5})
-        with urllib.request.urlopen(base + "/ask?" + mistyped, timeout=30) as response:
-            said = json.loads(response.read())
-        assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
-        assert said["answer_found"] and said["confidence"] == pytest.approx(body["confidence"]), (said, body)
+        # So do the question with a slip of the hand (as typed: "no answer", confidence 0.38)
+        # and the question opened by «طبق متن،» (as typed: confidence 0.54).
+        for variant in (ASTANA_MISTYPED, ASTANA_FRAMED):
+            with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": variant, "k": 5}),
+                                        timeout=30) as response:
+                said = json.loads(response.read())
+            assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
+            assert said["answer_found"] and said["confidence"] == pytest.approx(body["confidence"]), (said, body)
     finally:
         server.terminate()
         server.wait(timeout=30)
