@@ -26,7 +26,8 @@ weight, IDF as the index computes it), which behave most like users' questions:
   by a slip of the hand (a letter left out, doubled, swapped with the next, or a neighbouring
   key: «مجنوع» for «مجموع»; `mistyped`, made here, seeded by the question id). Not used for tuning;
 - framed, framed-long-article: the reworded questions opened by a phrase that points at the
-  document («طبق متن، », «به گفته نویسنده »; `framed`, made here). Not used for tuning.
+  document or asks politely («طبق متن، », «به گفته نویسنده », «لطفاً بگویید »; `framed`, made
+  here). Not used for tuning.
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
@@ -121,12 +122,13 @@ def mistyped(question: Question) -> Question | None:
 
 # Openings users put before a question about a document they hold (written up front, not fitted).
 FRAMES = ("طبق متن، ", "بر اساس این مقاله، ", "به گفته نویسنده ", "در این سند آمده که ", "با توجه به متن، ",
-          "بر اساس متن بالا، ", "طبق این گزارش، ", "در متن گفته شده که ")
+          "بر اساس متن بالا، ", "طبق این گزارش، ", "در متن گفته شده که ", "لطفاً بگویید ", "می‌خواستم بدانم ",
+          "میشه بگی ", "سلام، ")
 
 
 def framed(question: Question) -> Question:
-    """`question` opened by a phrase that points at the document («طبق متن، ...»), chosen at
-    random seeded by the question's id."""
+    """`question` opened by a phrase that points at the document («طبق متن، ...») or asks
+    politely («لطفاً بگویید ...»), chosen at random seeded by the question's id."""
     frame = random.Random(f"frame {question.id}").choice(FRAMES)
     return dataclasses.replace(question, question=frame + question.question)
 

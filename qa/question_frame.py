@@ -1,14 +1,15 @@
-"""Words that point at the document instead of asking about it.
+"""Openings that are not part of what is asked: words pointing at the document, and requests.
 
 People who ask questions of a document they hold often open with where the answer should be:
 «طبق متن، چرا ...؟», «بر اساس این مقاله، ...», «به گفته نویسنده چه ...؟», «در این سند آمده که
-...». The passages rarely say «متن» or «مقاله», so these words only lower the share of the
-question a passage holds, and with it the service's confidence that it found an answer (the
-Astana question: 0.82 asked plainly, 0.54 after «طبق متن،»). `without_frame` removes such an
-opening. It is only taken for a frame when it is plainly one: a pointer word («طبق», «بر اساس»,
-«به گفته» ...) and a word for the document, closed by a comma or followed by a question word
-(after «نویسنده», the author, by anything); «طبق گزارش سازمان ملل چند نفر ...» keeps its words
-(the report is what is asked about).
+...», or ask politely: «لطفاً بگویید ...», «می‌خواستم بدانم ...», «میشه بگی ...». The passages
+rarely say «متن», «مقاله» or «بگویید», so these words only lower the share of the question a
+passage holds, and with it the service's confidence that it found an answer (the Astana
+question: 0.82 asked plainly, 0.54 after «طبق متن،»). `without_frame` removes such openings. A
+pointer at the document is only taken for one when it plainly is: a pointer word («طبق», «بر
+اساس», «به گفته» ...) and a word for the document, closed by a comma or followed by a question
+word (after «نویسنده», the author, by anything); «طبق گزارش سازمان ملل چند نفر ...» keeps its
+words (the report is what is asked about).
 """
 
 from __future__ import annotations
@@ -24,6 +25,14 @@ _DOCUMENT_WORDS = ("متن", "متون", "مقاله", "سند", "اسناد", "
 _AUTHORS = ("نویسنده", "نگارنده", "نویسندگان")
 _WHERE = ("بالا", "زیر", "حاضر", "مذکور", "موجود")
 _SAID = ("امده", "گفته شده", "گفتهشده", "ذکر شده", "ذکرشده", "نوشته شده", "نوشتهشده", "اشاره شده", "اشارهشده")
+# Requests and greetings, as typed in writing or speech («بگویید», «بگی»), each optionally
+# followed by «که» and a comma.
+_TELL = ("بگویید", "بگوئید", "بگو", "بگید", "بگی", "بفرمایید", "توضیح دهید", "توضیح بدهید", "توضیح بده",
+         "توضیح بدید", "توضیح بدی", "شرح دهید", "بنویسید", "بنویس")
+_ASKING = ("میخواستم بدانم", "میخواهم بدانم", "مایلم بدانم", "میخوام بدونم", "میخواستم بدونم",
+           *(f"{can} {tell}" for can in ("میشود", "میشه", "میتوانید", "میتونید", "میتونی", "ممکن است", "ممکنه")
+             for tell in _TELL), *_TELL)
+_COURTESY = ("لطفا", "لطفاً", "خواهشا", "خواهشمندم", "سلام", "ببخشید", "بی زحمت", "بیزحمت")
 _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام", "چند", "ایا", "چطور", "به چه", "از چه", "در چه")
 
 
@@ -45,14 +54,20 @@ _FRAME = re.compile(
     rf"|(?:{_either(_POINTERS)})\s+(?:این\s+)?(?:{_either(_AUTHORS)})ی?\s*[،,:]?\s+"
     # «در این سند آمده است که ...», «در متن گفته شده،»
     rf"|در\s+{_DOCUMENT_WITH_ENDING}\s+(?:{_either(_SAID)})(?:\s+است)?(?:\s+که)?\s*[،,:]?\s*"
+    # «لطفاً،», «سلام!», «می‌خواستم بدانم که ...», «میشه بگی ...»
+    rf"|(?:{_either(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"
+    rf"|(?:{_either(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
     rf")"
 )
 
 
 def without_frame(normalized_question: str) -> str:
-    """`normalized_question` (from `qa.text.normalize`) without an opening that points at the
-    document («طبق متن،»); unchanged when there is none, or when nothing would be left."""
-    match = _FRAME.match(normalized_question)
-    if match is None or not normalized_question[match.end():].strip():
-        return normalized_question
-    return normalized_question[match.end():]
+    """`normalized_question` (from `qa.text.normalize`) without its openings that point at the
+    document («طبق متن،») or ask politely («لطفاً بگویید»); unchanged when there is none, or
+    when it holds nothing else."""
+    rest = normalized_question
+    while (match := _FRAME.match(rest)) is not None:  # «سلام، لطفاً بگویید طبق متن، ...»
+        rest = rest[match.end():]
+        if not rest.strip():  # nothing but openings: there is nothing else to ask with
+            return normalized_question
+    return rest

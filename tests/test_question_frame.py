@@ -19,6 +19,11 @@ from qa.text import normalize
     ("در متن گفته شده که جمعیت چقدر است؟", "جمعیت چقدر است؟"),
     ("از نظر نویسنده، دلیل اصلی چیست؟", "دلیل اصلی چیست؟"),
     ("به گفته نویسنده نام پایتخت چیست؟", "نام پایتخت چیست؟"),  # after the author no comma is needed
+    ("لطفاً بگویید چرا پایتخت منتقل شد؟", "چرا پایتخت منتقل شد؟"),
+    ("می‌خواستم بدانم که پایتخت کجاست؟", "پایتخت کجاست؟"),
+    ("میشه بگی پایتخت کجاست", "پایتخت کجاست"),
+    ("می‌توانید توضیح دهید که چرا پایتخت منتقل شد؟", "چرا پایتخت منتقل شد؟"),
+    ("سلام، لطفا بگو طبق متن، چرا پایتخت منتقل شد؟", "چرا پایتخت منتقل شد؟"),  # one opening after another
 ])
 def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: str) -> None:
     assert without_frame(normalize(framed)) == normalize(asked)
@@ -32,6 +37,10 @@ def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: 
     "به نظر شما چرا؟",
     "متن سخنرانی را چه کسی نوشت؟",  # not an opening
     "طبق متن،",  # nothing would be left
+    "لطفاً بگویید",
+    "سلامت روان چیست؟",  # words that begin like an opening
+    "لطفعلی‌خان زند کیست؟",
+    "بگومگوی دو وزیر بر سر چه بود؟",
     "چرا طبق متن پایتخت منتقل شد؟",  # only an opening is taken
     "طبق نوشته‌ی چه کسی ایرانیان و اعراب دو گروه متخاصم بودند؟",  # whose writing is what is asked
 ])
