@@ -1,4 +1,5 @@
-"""Openings that are not part of what is asked: words pointing at the document, and requests.
+"""Words around a question that are not part of what is asked: openings pointing at the
+document, requests, and the instruction that ends a question put as a task.
 
 People who ask questions of a document they hold often open with where the answer should be:
 «طبق متن، چرا ...؟», «بر اساس این مقاله، ...», «به گفته نویسنده چه ...؟», «در این سند آمده که
@@ -9,7 +10,8 @@ question: 0.82 asked plainly, 0.54 after «طبق متن،»). `without_frame` r
 pointer at the document is only taken for one when it plainly is: a pointer word («طبق», «بر
 اساس», «به گفته» ...) and a word for the document, closed by a comma or followed by a question
 word (after «نویسنده», the author, by anything); «طبق گزارش سازمان ملل چند نفر ...» keeps its
-words (the report is what is asked about).
+words (the report is what is asked about). A question put as a task loses its closing
+instruction: «شهرهای استان را نام ببرید» asks for «شهرهای استان را».
 """
 
 from __future__ import annotations
@@ -61,13 +63,20 @@ _FRAME = re.compile(
 )
 
 
+# Instructions that end a question put as a task («... را نام ببرید», «... را توضیح دهید»).
+_TASKS = ("نام ببرید", "نام ببر", "نام بنویسید", "توضیح دهید", "توضیح بدهید", "توضیح بده", "شرح دهید",
+          "شرح بدهید", "شرح بده", "بنویسید", "بنویس", "بگویید", "بگو", "مشخص کنید", "بیان کنید", "ذکر کنید")
+_TASK = re.compile(rf"\s+(?:{_either(_TASKS)})(?=\s*[.!؟?]*\s*$)")
+
+
 def without_frame(normalized_question: str) -> str:
     """`normalized_question` (from `qa.text.normalize`) without its openings that point at the
-    document («طبق متن،») or ask politely («لطفاً بگویید»); unchanged when there is none, or
-    when it holds nothing else."""
+    document («طبق متن،») or ask politely («لطفاً بگویید»), unless it holds nothing else, and
+    without the instruction that ends a task («را نام ببرید»)."""
     rest = normalized_question
     while (match := _FRAME.match(rest)) is not None:  # «سلام، لطفاً بگویید طبق متن، ...»
         rest = rest[match.end():]
         if not rest.strip():  # nothing but openings: there is nothing else to ask with
             return normalized_question
-    return rest
+    task = _TASK.search(rest)
+    return rest if task is None else rest[:task.start()] + rest[task.end():]
