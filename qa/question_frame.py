@@ -1,5 +1,5 @@
 """Words around a question that are not part of what is asked: openings pointing at the
-document, requests, and the instruction that ends a question put as a task.
+document, requests and greetings, thanks, and the instruction that ends a question put as a task.
 
 People who ask questions of a document they hold often open with where the answer should be:
 «طبق متن، چرا ...؟», «بر اساس این مقاله، ...», «به گفته نویسنده چه ...؟», «در این سند آمده که
@@ -34,7 +34,10 @@ _TELL = ("بگویید", "بگوئید", "بگو", "بگید", "بگی", "بفر
 _ASKING = ("میخواستم بدانم", "میخواهم بدانم", "مایلم بدانم", "میخوام بدونم", "میخواستم بدونم",
            *(f"{can} {tell}" for can in ("میشود", "میشه", "میتوانید", "میتونید", "میتونی", "ممکن است", "ممکنه")
              for tell in _TELL), *_TELL)
-_COURTESY = ("لطفا", "لطفاً", "خواهشا", "خواهشمندم", "سلام", "ببخشید", "بی زحمت", "بیزحمت")
+_COURTESY = ("لطفا", "لطفاً", "خواهشا", "خواهشمندم", "سلام", "ببخشید", "بی زحمت", "بیزحمت", "یک سوال داشتم",
+             "یه سوال داشتم", "سوالی داشتم")
+_LABELS = ("سوال", "سوالم", "پرسش", "پرسشم")  # «سوال: ...», only before a colon
+_THANKS = ("ممنون", "ممنونم", "مرسی", "متشکرم", "با تشکر", "با سپاس", "سپاس", "سپاسگزارم", "تشکر")
 _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام", "چند", "ایا", "چطور", "به چه", "از چه", "در چه")
 
 
@@ -59,6 +62,7 @@ _FRAME = re.compile(
     # «لطفاً،», «سلام!», «می‌خواستم بدانم که ...», «میشه بگی ...»
     rf"|(?:{_either(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"
     rf"|(?:{_either(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
+    rf"|(?:{_either(_LABELS)})\s*:\s*"
     rf")"
 )
 
@@ -67,16 +71,21 @@ _FRAME = re.compile(
 _TASKS = ("نام ببرید", "نام ببر", "نام بنویسید", "توضیح دهید", "توضیح بدهید", "توضیح بده", "شرح دهید",
           "شرح بدهید", "شرح بده", "بنویسید", "بنویس", "بگویید", "بگو", "مشخص کنید", "بیان کنید", "ذکر کنید")
 _TASK = re.compile(rf"\s+(?:{_either(_TASKS)})(?=\s*[.!؟?]*\s*$)")
+# Thanks after the question and its mark («... کجاست؟ ممنون»); without the mark «مرسی» could
+# be the name it also is («پس از مرسی»).
+_THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{_either(_THANKS)})\s*[.!]*\s*$")
 
 
 def without_frame(normalized_question: str) -> str:
     """`normalized_question` (from `qa.text.normalize`) without its openings that point at the
     document («طبق متن،») or ask politely («لطفاً بگویید»), unless it holds nothing else, and
-    without the instruction that ends a task («را نام ببرید»)."""
+    without thanks after it («ممنون») or the instruction that ends a task («را نام ببرید»)."""
     rest = normalized_question
     while (match := _FRAME.match(rest)) is not None:  # «سلام، لطفاً بگویید طبق متن، ...»
         rest = rest[match.end():]
         if not rest.strip():  # nothing but openings: there is nothing else to ask with
             return normalized_question
+    if (thanks := _THANKS_AFTER.search(rest)) is not None:
+        rest = rest[:thanks.start()]
     task = _TASK.search(rest)
     return rest if task is None else rest[:task.start()] + rest[task.end():]

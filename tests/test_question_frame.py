@@ -26,6 +26,9 @@ from qa.text import normalize
     ("سلام، لطفا بگو طبق متن، چرا پایتخت منتقل شد؟", "چرا پایتخت منتقل شد؟"),  # one opening after another
     ("شهرهای استان بردسکن را نام ببرید؟", "شهرهای استان بردسکن را؟"),  # a question put as a task
     ("دلایل انتقال پایتخت را توضیح دهید.", "دلایل انتقال پایتخت را."),
+    ("سوال: پایتخت کجاست؟", "پایتخت کجاست؟"),
+    ("یه سوال داشتم، پایتخت کجاست؟ ممنون", "پایتخت کجاست"),  # thanks after it, with the mark before them
+    ("پایتخت کجاست؟ با تشکر.", "پایتخت کجاست"),
 ])
 def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: str) -> None:
     assert without_frame(normalize(framed)) == normalize(asked)
@@ -44,6 +47,10 @@ def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: 
     "لطفعلی‌خان زند کیست؟",
     "بگومگوی دو وزیر بر سر چه بود؟",
     "نام ببرید",
+    "ممنون",
+    "سوال اصلی نظریه چیست؟",  # «سوال» only as a label before a colon
+    "مرسی چه کسی بود؟",  # thanks only after a question
+    "رئیس جمهور مصر پس از مرسی",  # and its mark: here «مرسی» is a name
     "کتاب «بنویس» از کیست؟",
     "چرا طبق متن پایتخت منتقل شد؟",  # only an opening is taken
     "طبق نوشته‌ی چه کسی ایرانیان و اعراب دو گروه متخاصم بودند؟",  # whose writing is what is asked
