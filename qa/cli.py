@@ -120,6 +120,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     width = shutil.get_terminal_size((100, 20)).columns
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     print(f"{RLI}{result.question}{PDI}")
+    if response.read_as is not None:  # spoken words, misspellings or openings read otherwise
+        print(f"{RLI}خوانده‌شده: {response.read_as}{PDI}")
     verdict = "پاسخ یافت شد" if response.answer_found else "پاسخ روشنی در اسناد یافت نشد"
     print(f"{RLI}{verdict} (اطمینان {response.confidence:.2f}){PDI}\n")
     for item in response.passages:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from qa.search import SearchResult
 from qa.service import ServiceState
+from qa.text import normalize
 
 
 class FootnoteOut(BaseModel):
@@ -50,6 +51,11 @@ class AskResponse(BaseModel):
         description="False when the top passage most likely does not answer (calibrated threshold)."
     )
     confidence: float = Field(description="Calibrated probability that the top passage answers.")
+    read_as: str | None = Field(
+        None, description="How the question was read, when not just as typed: spoken words in written form, "
+        "misspelled words as the documents spell them, openings such as «طبق متن،» left out. In the index's "
+        "normalized spelling (no ZWNJ, «آ» as «ا», Latin digits); null when read as typed.",
+    )
     passages: list[PassageOut]
 
 
@@ -76,6 +82,7 @@ def to_response(result: SearchResult, service_state: ServiceState) -> AskRespons
             ),
             evidence=[EvidenceOut(**e.__dict__) for e in hit.evidence],
         ))
+    read_as = result.read_as if result.read_as and result.read_as != normalize(result.question) else None
     return AskResponse(question=result.question, retriever=result.retriever,
                        generation=result.generation, answer_found=result.answer_found,
-                       confidence=result.confidence, passages=passages)
+                       confidence=result.confidence, read_as=read_as, passages=passages)

@@ -49,6 +49,7 @@ class SearchResult:
     retriever: str
     answer_found: bool
     confidence: float
+    read_as: str = ""  # the question as every signal read it (`Searcher.question_text`)
 
 
 def check_compatible(generation: Generation, encoder: Encoder) -> None:
@@ -221,7 +222,7 @@ class Searcher:
         return SearchResult(
             question=question, hits=hits, generation=self.generation.name,
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
-            confidence=round(confidence, 4),
+            confidence=round(confidence, 4), read_as=normalized,
         )
 
     def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]

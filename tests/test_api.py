@@ -42,6 +42,14 @@ def test_get_ask_matches_post(client: TestClient) -> None:
     assert posted == got
 
 
+def test_the_answer_says_how_a_question_was_read(client: TestClient) -> None:
+    plain = client.get("/ask", params={"q": "آرامگاه حافظ کجاست؟", "k": 2}).json()
+    assert plain["read_as"] is None  # read as typed
+    typed = client.get("/ask", params={"q": "طبق متن، آرامگاه هافظ کجاست؟", "k": 2}).json()
+    assert typed["read_as"] == "ارامگاه حافظ کجاست؟"  # the opening left out, «هافظ» respelled
+    assert typed["passages"] == plain["passages"]
+
+
 def test_arabic_letters_and_digits_match(client: TestClient) -> None:
     body = client.get("/ask", params={"q": "ميراث جهاني ۱۹۷۹", "k": 1}).json()
     assert body["passages"][0]["citation"]["doc_id"] == "shiraz"

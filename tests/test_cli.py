@@ -22,7 +22,9 @@ def test_build_ask_and_eval(tmp_path: Path, tiny_corpus: Path, fake_model, capsy
 
     assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--index", str(index)]) == 0
     out = capsys.readouterr().out
-    assert "شیراز" in out and "\u2067" in out
+    assert "شیراز" in out and "\u2067" in out and "خوانده‌شده" not in out
+    assert cli.main(["ask", "آرامگاه هافظ کجاست؟", "--index", str(index)]) == 0
+    assert "خوانده‌شده: ارامگاه حافظ کجاست؟" in capsys.readouterr().out  # how a misspelling was read
 
     questions = tmp_path / "q.jsonl"
     questions.write_text(
