@@ -91,12 +91,15 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
         assert said["answer_found"] and said["confidence"] >= body["confidence"] - 0.1, (said, body)
         # So do the question with a slip of the hand (as typed: "no answer", confidence 0.38)
         # and the question opened by «طبق متن،» (as typed: confidence 0.54).
+        assert body["read_as"] is None
+        said_plainly = "چرا پایتخت قزاقستان از الماتی به استانا منتقل شد؟"  # normalized: «آ» as «ا»
         for variant in (ASTANA_MISTYPED, ASTANA_FRAMED):
             with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": variant, "k": 5}),
                                         timeout=30) as response:
                 said = json.loads(response.read())
             assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
             assert said["answer_found"] and said["confidence"] == pytest.approx(body["confidence"]), (said, body)
+            assert said["read_as"] == said_plainly, said  # and says how it was read
     finally:
         server.terminate()
         server.wait(timeout=30)
