@@ -28,6 +28,9 @@ _MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
 # A 4-letter word is only given back a left-out letter: every other slip of so short a word
 # lands on some word of a large corpus («وینگ» of a name would become «ویگن»).
 _ALL_SLIPS_LENGTH = 5
+# From 6 letters the first letter may have slipped too («نغییری» for «تغییری», «سکیزوفرنی» for
+# «اسکیزوفرنی», PQuAD train): mistyped proxy MRR@10 0.8218 -> 0.8229, written questions unchanged.
+_FIRST_LETTER_LENGTH = 6
 
 # Slips are looked for in a question's first few unknown words only (~300 lookups each): more
 # unknown words than that make noise or another language, not typing, and would cost ~0.1 s.
@@ -70,8 +73,8 @@ def respellings(word: str) -> Iterator[str]:
 def slips(word: str) -> Iterator[tuple[int, str, int]]:
     """(rank, `word` undone of one slip of the hand, where in it the change is), the likelier
     slips ranked first: a doubled letter, two letters swapped, a letter left out or typed in,
-    a neighbouring key. The first letter is taken as typed: people rarely slip on it, and each
-    position more brings words to mistake for the right one."""
+    a neighbouring key. The first letter of a word under 6 letters is taken as typed: people
+    slip on it less, and each position more brings words to mistake for the right one."""
     if len(word) < _ALL_SLIPS_LENGTH:
         for at in range(1, len(word) + 1):
             for letter in _LETTERS:
@@ -89,6 +92,12 @@ def slips(word: str) -> Iterator[tuple[int, str, int]]:
         yield 2, word[:at] + word[at + 1:], at
         for other in NEIGHBOUR_KEYS.get(word[at], ""):
             yield 3, word[:at] + other + word[at + 1:], at
+    if len(word) >= _FIRST_LETTER_LENGTH:  # enough other letters to tell the word by
+        yield 1, word[1] + word[0] + word[2:], 1
+        for letter in _LETTERS:
+            yield 2, letter + word, 0
+        for other in NEIGHBOUR_KEYS.get(word[0], ""):
+            yield 3, other + word[1:], 0
 
 
 def _looks_conjugated(word: str) -> bool:

@@ -70,10 +70,10 @@ def test_neighbouring_keys_are_those_of_the_persian_keyboard() -> None:
     assert all(letter in NEIGHBOUR_KEYS[other] for letter, others in NEIGHBOUR_KEYS.items() for other in others)
 
 
-def test_slips_try_a_doubled_letter_first_and_keep_the_first_letter() -> None:
-    found = list(slips("تیممور"))
-    assert min(found) == (0, "تیمور", 3)
-    assert all(candidate[0] == "ت" for _, candidate, _ in found)
+def test_slips_try_a_doubled_letter_first_and_keep_a_short_word_s_first_letter() -> None:
+    assert min(slips("تیممور")) == (0, "تیمور", 3)
+    assert all(candidate[0] == "ف" for _, candidate, _ in slips("فسلفه"))
+    assert "تغییری" in {candidate for _, candidate, _ in slips("نغییری")}  # 6 letters: the first too
     assert {rank for rank, _, _ in slips("معون")} == {2}  # a 4-letter word: only a left-out letter
 
 
@@ -88,7 +88,7 @@ def test_a_slip_of_the_hand_is_read_as_the_corpus_spells_the_word(typed: str, re
 
 
 @pytest.mark.parametrize("typed", [
-    "غلسفه چیست",  # the first letter is taken as typed
+    "غلسفه چیست",  # the first letter of a short word is taken as typed
     "اب میریزند",  # a verb form (hazm lists none): not read as «می‌ریزد»
     "درسال ۱۳۵۷",  # two words run together, not a slip: not «ارسال»
     "درختایی",  # the change would be in the ending: no user meant «درختیی»
