@@ -48,6 +48,7 @@ import dataclasses
 import random
 import re
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,18 +85,24 @@ UNANSWERABLE = REPO / "data" / "unanswerable_train_questions.jsonl"
 SPOKEN = REPO / "data" / "spoken_train_questions.jsonl"
 
 
+def _one_word_changed(question: Question, seed: str, variants: Callable[[str], Iterable[str]]) -> Question | None:
+    """`question` with one content word of 4+ letters, chosen at random (seeded), replaced by
+    one of its `variants` that is no word (not in hazm's lexicon); None when no word has one."""
+    rng = random.Random(seed)
+    words = [w for w in re.findall(r"\w+", question.question) if len(w) >= 4 and analyze(normalize(w))]
+    rng.shuffle(words)
+    for word in words:
+        wrong = [v for v in variants(word) if not in_lexicon(normalize(v))]
+        if wrong:
+            return dataclasses.replace(question, question=question.question.replace(word, rng.choice(wrong), 1))
+    return None
+
+
 def misspelled(question: Question) -> Question | None:
     """`question` with one content word of 4+ letters misspelled by a sound-alike letter
     (`qa.misspelling`) into a non-word, chosen at random seeded by the question's id; None
     when no word can be."""
-    rng = random.Random(question.id)
-    words = [w for w in re.findall(r"\w+", question.question) if len(w) >= 4 and analyze(normalize(w))]
-    rng.shuffle(words)
-    for word in words:
-        wrong = [v for v in respellings(word) if not in_lexicon(normalize(v))]
-        if wrong:
-            return dataclasses.replace(question, question=question.question.replace(word, rng.choice(wrong), 1))
-    return None
+    return _one_word_changed(question, question.id, respellings)
 
 
 def mistyped(question: Question) -> Question | None:
@@ -104,20 +111,16 @@ def mistyped(question: Question) -> Question | None:
     key on the Persian keyboard (`qa.misspelling`), at any letter, the first included (which
     `qa.misspelling` does not undo), chosen at random seeded by the question's id; None when
     no word can be."""
-    rng = random.Random(f"slip {question.id}")
-    words = [w for w in re.findall(r"\w+", question.question) if len(w) >= 4 and analyze(normalize(w))]
-    rng.shuffle(words)
-    for word in words:
-        slips = set()
+    def slips(word: str) -> list[str]:
+        found = set()
         for at, letter in enumerate(word):
-            slips.add(word[:at] + word[at + 1:])
-            slips.add(word[:at] + letter + word[at:])
-            slips.add(word[:at] + word[at + 1:at + 2] + letter + word[at + 2:])
-            slips.update(word[:at] + other + word[at + 1:] for other in NEIGHBOUR_KEYS.get(letter, ""))
-        wrong = sorted(v for v in slips if v != word and not in_lexicon(normalize(v)))
-        if wrong:
-            return dataclasses.replace(question, question=question.question.replace(word, rng.choice(wrong), 1))
-    return None
+            found.add(word[:at] + word[at + 1:])
+            found.add(word[:at] + letter + word[at:])
+            found.add(word[:at] + word[at + 1:at + 2] + letter + word[at + 2:])
+            found.update(word[:at] + other + word[at + 1:] for other in NEIGHBOUR_KEYS.get(letter, ""))
+        return sorted(found - {word})
+
+    return _one_word_changed(question, f"slip {question.id}", slips)
 
 
 # Openings users put before a question about a document they hold (written up front, not fitted).

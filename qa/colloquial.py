@@ -24,9 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Protocol
 
-from qa.lexical import fold, in_lexicon, is_lexicon_word
+from qa.lexical import Vocabulary, fold, in_lexicon, is_lexicon_word, known_word
 from qa.text import normalize, rewrite_unquoted_words
 
 _MIN_LENGTH = 3  # shorter unknown words are left alone: too little to tell a spoken form by
@@ -72,14 +71,6 @@ _SPOKEN = {
 # quote). Other spoken words the corpus has as they are stay: there they are names or titles
 # («یوکو اونو», «آل کیا», the film «جون باگ»).
 _FUNCTION_WORDS = frozenset({"رو", "تو", "یه"})
-
-
-class Vocabulary(Protocol):
-    """The corpus's words, as `qa.lexical.LexicalIndex` holds them."""
-
-    def knows(self, word: str) -> bool: ...  # some passage has the word, in some form
-
-    def has_token(self, token: str) -> bool: ...  # some passage has this index token
 
 
 # «رو به افزایش» (towards), «رو آوردن» (to turn to) are written Persian.
@@ -161,9 +152,6 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
     """
     spoken = _spoken()
 
-    def known(word: str) -> bool:
-        return in_lexicon(word) or corpus.knows(word)
-
     def is_word(word: str) -> bool:
         return is_lexicon_word(word) or corpus.has_token(fold(word))
 
@@ -176,12 +164,12 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
         table, or read with «ان» / «وان» for «ون» into a word that exists as it is (a reading
         ending in «ان» could otherwise pass as a plural of another word: «کانتون» -> «کانت»).
         Not for «می» verbs: those are read by `_verb_forms` only."""
-        if known(word):
+        if known_word(word, corpus):
             return word
         if word.startswith(("می", "نمی")):
             return spoken_stem(word)
         return spoken_stem(word) or next((v for v in _vowel_variants(word)
-                                          if is_word(v) or (known(v) and not v.endswith("ان"))), None)
+                                          if is_word(v) or (known_word(v, corpus) and not v.endswith("ان"))), None)
 
     def rewrite(match: re.Match[str]) -> str:
         word = match.group()

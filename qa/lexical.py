@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -129,11 +129,15 @@ class _Analyzer:
         self._query_cache: dict[str, tuple[str, ...]] = {}
         self._passage_cache: dict[str, tuple[str, ...]] = {}
 
+    def read(self, word: str) -> tuple[str, ...]:
+        """A word's query tokens, uncached: its folded stem, none for a question word."""
+        folded = word.translate(_FOLD)
+        return () if folded in QUESTION_WORDS or not folded else (self.stem(folded),)
+
     def query_tokens(self, word: str) -> tuple[str, ...]:
         tokens = self._query_cache.get(word)
         if tokens is None:
-            folded = word.translate(_FOLD)
-            tokens = () if folded in QUESTION_WORDS or not folded else (self.stem(folded),)
+            tokens = self.read(word)
             if len(self._query_cache) > _CACHE_LIMIT:
                 self._query_cache.clear()
             self._query_cache[word] = tokens
@@ -204,8 +208,8 @@ def word_token(normalized_word: str) -> str | None:
     """The token `analyze` gives one normalized word (None for a question word), computed
     without keeping it in the analyzer's cache: spelling correction tries hundreds of made-up
     strings per unknown word, which would otherwise crowd the cache (and memory)."""
-    folded = fold(normalized_word)
-    return None if folded in QUESTION_WORDS or not folded else _ANALYZER.stem(folded)
+    found = _ANALYZER.read(normalized_word)
+    return found[0] if found else None
 
 
 def analyze_passage(normalized_text: str) -> list[str]:
@@ -225,6 +229,22 @@ def in_lexicon(word: str) -> bool:
 def is_lexicon_word(word: str) -> bool:
     """Whether a normalized word is in hazm's word list as it is."""
     return fold(word) in _lexicon().frequency
+
+
+class Vocabulary(Protocol):
+    """A corpus's words, as `LexicalIndex` holds them (question rewriting reads only these)."""
+
+    def knows(self, word: str) -> bool: ...  # some passage has the word, in some form
+
+    def document_frequency(self, word: str) -> int: ...
+
+    def has_token(self, token: str) -> bool: ...  # some passage has this index token
+
+
+def known_word(word: str, corpus: Vocabulary) -> bool:
+    """Whether hazm's lexicon or the corpus knows a normalized word, in some form: such a word
+    is never read as another one."""
+    return in_lexicon(word) or corpus.knows(word)
 
 
 def analyzer_settings() -> dict:

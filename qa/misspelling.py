@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Protocol
 
-from qa.lexical import analyze, fold, in_lexicon, word_token
+from qa.lexical import Vocabulary, analyze, fold, known_word, word_token
 from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
@@ -51,16 +50,6 @@ NEIGHBOUR_KEYS = {
 # not a slip, and the nearest single word would change what is asked.
 _GLUED = frozenset({"در", "از", "به", "با", "بر", "تا", "که", "و", "دو", "سه", "چه", "چند", "این", "ان", "هر",
                     "یک", "را", "ها"})
-
-
-class Vocabulary(Protocol):
-    """The corpus's words, as `qa.lexical.LexicalIndex` holds them."""
-
-    def knows(self, word: str) -> bool: ...
-
-    def document_frequency(self, word: str) -> int: ...
-
-    def has_token(self, token: str) -> bool: ...
 
 
 def respellings(word: str) -> Iterator[str]:
@@ -109,11 +98,8 @@ def _looks_conjugated(word: str) -> bool:
 
 def _glued(word: str, corpus: Vocabulary) -> bool:
     """Whether `word` is a short word run into a known one («درسال», «نفراز»)."""
-    def known(part: str) -> bool:
-        return in_lexicon(part) or corpus.knows(part)
-
-    return any((word[:at] in _GLUED and len(word) - at >= 2 and known(word[at:]))
-               or (word[at:] in _GLUED and at >= 3 and known(word[:at]))
+    return any((word[:at] in _GLUED and len(word) - at >= 2 and known_word(word[at:], corpus))
+               or (word[at:] in _GLUED and at >= 3 and known_word(word[:at], corpus))
                for at in range(1, len(word)))
 
 
@@ -154,7 +140,7 @@ def respelled(normalized_question: str, corpus: Vocabulary) -> str:
     def respell(match: re.Match[str]) -> str:
         nonlocal unknown
         word = match.group()
-        if len(word) < _MIN_LENGTH or not word.isalpha() or corpus.knows(word) or in_lexicon(word):
+        if len(word) < _MIN_LENGTH or not word.isalpha() or known_word(word, corpus):
             return word
         unknown += 1
         return corpus_spelling(word, corpus, slips_too=unknown <= _MOST_SLIPS) or word

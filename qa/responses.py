@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 
 from qa.search import SearchResult
 from qa.service import ServiceState
-from qa.text import normalize
 
 
 class FootnoteOut(BaseModel):
@@ -82,7 +81,6 @@ def to_response(result: SearchResult, service_state: ServiceState) -> AskRespons
             ),
             evidence=[EvidenceOut(**e.__dict__) for e in hit.evidence],
         ))
-    read_as = result.read_as if result.read_as and result.read_as != normalize(result.question) else None
     return AskResponse(question=result.question, retriever=result.retriever,
                        generation=result.generation, answer_found=result.answer_found,
-                       confidence=result.confidence, read_as=read_as, passages=passages)
+                       confidence=result.confidence, read_as=result.read_as, passages=passages)

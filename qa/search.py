@@ -49,7 +49,9 @@ class SearchResult:
     retriever: str
     answer_found: bool
     confidence: float
-    read_as: str = ""  # the question as every signal read it (`Searcher.question_text`)
+    # The question as every signal read it (`Searcher.question_text`), where that is not just
+    # the question normalized: spoken words, misspellings or openings were read otherwise.
+    read_as: str | None = None
 
 
 def check_compatible(generation: Generation, encoder: Encoder) -> None:
@@ -154,7 +156,10 @@ class Searcher:
         """A question as every signal reads it: normalized, without an opening that points at
         the document («طبق متن،»; `qa.question_frame`), spoken words in written form
         (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`)."""
-        return respelled(written_form(without_frame(normalize(question)), self.lexical), self.lexical)
+        return self._read(normalize(question))
+
+    def _read(self, normalized: str) -> str:
+        return respelled(written_form(without_frame(normalized), self.lexical), self.lexical)
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them
@@ -180,7 +185,8 @@ class Searcher:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
-        normalized = self.question_text(question)
+        typed = normalize(question)
+        normalized = self._read(typed)
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]
@@ -222,7 +228,7 @@ class Searcher:
         return SearchResult(
             question=question, hits=hits, generation=self.generation.name,
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
-            confidence=round(confidence, 4), read_as=normalized,
+            confidence=round(confidence, 4), read_as=None if normalized == typed else normalized,
         )
 
     def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]
