@@ -12,6 +12,13 @@ from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusi
 from qa.answer_type import asked_kind
 from qa.build import index_text
 from qa.colloquial import written_form
+from qa.definition import (
+    DEFINITION_DEPTH,
+    MAX_SUBJECT_TOKENS,
+    defined_subject,
+    defines,
+    lead_with_definitions,
+)
 from qa.dense import DenseIndex
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
@@ -25,7 +32,7 @@ from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
 from qa.synonyms import Thesaurus, load_thesaurus
-from qa.text import normalize, tokens
+from qa.text import normalize, sentence_spans, tokens
 from qa.types import Evidence, Hit, Passage
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
@@ -85,6 +92,7 @@ class Searcher:
         # searcher in a module-level cache and keep its generation's lease alive after a swap.
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._passage_tokens_lock = threading.Lock()
+        self._openings: dict[int, tuple[tuple[str, ...], ...]] = {}
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
         manifest = generation.manifest
@@ -203,6 +211,7 @@ class Searcher:
             proximity = (self.proximity_ranking(normalized, dense, lexical)
                          if self.fusion.proximity_weight > 0 else None)
             ids, scores = fuse(dense, lexical, self.fusion, subword, proximity)
+            ids, scores = self.lead_with_definitions(normalized, ids, scores, self.fusion)
         else:
             ids, scores = dense if retriever == "dense" else lexical
         ids, scores = ids[:top_k], scores[:top_k]
@@ -230,6 +239,32 @@ class Searcher:
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
             confidence=round(confidence, 4), read_as=None if normalized == typed else normalized,
         )
+
+    def lead_with_definitions(self, normalized: str, ids: np.ndarray, scores: np.ndarray,
+                              fusion: FusionSettings) -> Ranking:
+        """A fused ranking with the passages that define what a "what / who is X?" question
+        asks about moved up by `fusion.definition_weight` (`qa.definition`)."""
+        subject = defined_subject(normalized, analyze) if fusion.definition_weight > 0 else None
+        if subject is None:
+            return ids, scores
+        openings = self.sentence_openings(ids[:DEFINITION_DEPTH].tolist())
+        defining = {passage_id for passage_id, found in openings.items() if defines(subject, found)}
+        return lead_with_definitions(ids, scores, fusion.definition_weight, defining)
+
+    def sentence_openings(self, passage_ids: Sequence[int]) -> dict[int, tuple[tuple[str, ...], ...]]:
+        """The first tokens of each sentence of each passage (cached per passage id: only
+        passages not seen before are read from the metadata store)."""
+        found = {i: self._openings[i] for i in passage_ids if i in self._openings}
+        for passage in self.metadata.passages([i for i in passage_ids if i not in found]):
+            # A few words more than a subject has: analysis may drop some (punctuation).
+            first_words = [" ".join(passage.text[start:end].split()[:2 * MAX_SUBJECT_TOKENS])
+                           for start, end in sentence_spans(passage.text)]
+            found[passage.id] = tuple(tuple(analyze(normalize(words))[:MAX_SUBJECT_TOKENS]) for words in first_words)
+            with self._passage_tokens_lock:
+                if len(self._openings) >= MAX_CACHED_PASSAGE_TOKENS:
+                    del self._openings[next(iter(self._openings))]  # the oldest
+                self._openings[passage.id] = found[passage.id]
+        return found
 
     def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]
         """The tokens a passage was indexed with (normalized and analyzed once per searcher)."""

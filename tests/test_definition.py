@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa import store
+from qa.definition import DEFINITION_DEPTH, defined_subject, defines, lead_with_definitions
+from qa.fusion import FusionSettings
+from qa.lexical import analyze
+from qa.search import Searcher
+from qa.text import normalize
+
+
+@pytest.mark.parametrize("question, subject", [
+    ("آدولف هیتلر که بود؟", ("ادولف", "هیتلر")),
+    ("سکولاریسم به چه معناست؟", ("سکولاریسم",)),
+    ("خندق یعنی چه؟", ("خندق",)),
+    ("خندق چیست", ("خندق",)),
+    ("منظور از سکولاریسم چیست؟", ("سکولاریسم",)),
+    ("تعریف سیاست چیست؟", ("سیاست",)),
+    ("باروک را تعریف کنید.", ("باروک",)),
+    ("هیتلر کیه؟", ("هیتلر",)),
+    ("ویلهلم فریدریش هگل چه کسی بود؟", ("ویلهلم", "فریدریش", "هگل")),
+])
+def test_what_or_who_is_questions_give_their_subject(question: str, subject: tuple[str, ...]) -> None:
+    assert defined_subject(normalize(question), analyze) == subject
+
+
+@pytest.mark.parametrize("question", [
+    "چرا پایتخت قزاقستان از آلماتی به آستانا منتقل شد؟",
+    "پایتخت قزاقستان کدام شهر است؟",  # a question word in the subject: it asks which
+    "کدام شهر پایتخت است؟",
+    "شغل پدر بنیتو موسولینی چه بود؟",  # four words: a question about something else
+    "چیست؟",
+])
+def test_other_questions_have_no_subject(question: str) -> None:
+    assert defined_subject(normalize(question), analyze) is None
+
+
+def test_a_definition_is_a_sentence_that_opens_with_the_subject() -> None:
+    assert defines(("خندق",), [("در", "محاصره"), ("خندق", "گودال")])
+    assert not defines(("خندق",), [("در", "خندق")])
+    assert not defines(("ادولف", "هیتلر"), [("ادولف",)])
+
+
+def test_defining_passages_move_up_by_the_weight_within_the_depth_only() -> None:
+    ids = np.arange(DEFINITION_DEPTH + 5)
+    scores = np.linspace(1.0, 0.5, len(ids)).astype(np.float32)
+    moved, moved_scores = lead_with_definitions(ids, scores, 0.3, {3, DEFINITION_DEPTH + 2})
+    assert moved[0] == 3 and moved_scores[0] == pytest.approx(scores[3] + 0.3)
+    assert moved[DEFINITION_DEPTH + 2] == DEFINITION_DEPTH + 2  # below the depth: not read
+    assert sorted(moved.tolist()) == ids.tolist()
+    same, _ = lead_with_definitions(ids, scores, 0.3, set())
+    assert same.tolist() == ids.tolist()
+
+
+DOCS = {
+    "siege.txt": "---\nid: siege\ntitle: محاصره\n---\n"
+    "در محاصره قلعه سپاه از روی خندق گذشت و خندق را پر کرد. آب خندق‌های عمیق و خندق پر آب مانع بودند.\n",
+    "moat.txt": "---\nid: moat\ntitle: دفاع\n---\n"
+    "خندق گودالی پر از آب است که گرد قلعه کنده می‌شد تا دشمن به دیوار نرسد.\n",
+}
+
+
+@pytest.fixture
+def moat_index(tmp_path: Path, fake_encoder) -> Path:  # type: ignore[no-untyped-def]
+    from qa.build import build_index
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
+    return tmp_path / "index"
+
+
+def test_a_what_is_question_finds_the_passage_that_defines_it(moat_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    generation = store.load_current(moat_index)[0]
+    plain = FusionSettings("blend", 0.0)
+    words_only = Searcher(generation, fake_encoder, fusion=plain)
+    assert words_only.search("خندق چیست؟", top_k=2).hits[0].passage.doc_id == "siege"  # more «خندق»
+    # Two passages only: min-max blending puts them 1.0 apart, so the bonus must exceed that.
+    leading = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0, definition_weight=1.1))
+    assert leading.search("خندق چیست؟", top_k=2).hits[0].passage.doc_id == "moat"
+    assert leading.search("خندق چیست؟", top_k=2).hits[0].passage.doc_id == "moat"  # openings cached
+    # Other questions are ranked as before.
+    other = "چرا سپاه از روی خندق گذشت؟"
+    assert ([h.passage.id for h in leading.search(other, top_k=2).hits]
+            == [h.passage.id for h in words_only.search(other, top_k=2).hits])
