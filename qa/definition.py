@@ -6,7 +6,8 @@ the name. The one that answers is the one that defines it, and a definition open
 subject: «آدولف هیتلر (۲۰ آوریل ۱۸۸۹ – ...) یک سیاستمدار ... بود», «سکولاریسم یا گیتی‌گرایی ...
 عقیده‌ای است». So for these questions the hybrid retriever gives a bonus
 (`FusionSettings.definition_weight`) to the best passages that have a sentence beginning with
-the subject's words (`lead_with_definitions`). Held-out PQuAD train (61 such questions of 1,372):
+the subject's words (`lead_with_definitions`); so do questions of when someone was born or died,
+which the defining sentence answers with its dates. Held-out PQuAD train (61 such questions of 1,372):
 «آدولف هیتلر که بود؟» 8 -> 2, «سکولاریسم به چه معناست؟» 8 -> 2, «باروک را تعریف کنید» 3 -> 1,
 none worse; the reworded and spoken train-side sets unchanged (README.md, "How it works").
 """
@@ -39,16 +40,23 @@ def _either(words: Sequence[str]) -> str:
 _DEFINITION_QUESTION = re.compile(
     rf"^\s*(?:(?:{_either(_OPENINGS)})\s+)?(?P<subject>.+?)\s+(?:{_either(_ASKS)})\s*[؟?.!]*\s*$"
 )
+# When someone was born or died: an encyclopedia's defining sentence gives both dates
+# («آدولف هیتلر (۲۰ آوریل ۱۸۸۹ – ۳۰ آوریل ۱۹۴۵) ...»).
+_WHEN = r"(?:در\s+)?(?:چه\s+(?:سالی|تاریخی|زمانی|روزی)|کی|چه\s+وقت)"
+_LIFE = r"(?:متولد|به\s+دنیا|زاده|درگذشت|فوت|وفات|دیده\s+به\s+جهان)"
+_LIFE_QUESTION = re.compile(rf"^\s*(?:(?P<subject>.+?)\s+{_WHEN}|{_WHEN}\s+(?P<later>.+?))\s+{_LIFE}")
 # A subject with a question word in it asks something else («کدام شهر پایتخت است»).
 _QUESTION_WORD = re.compile(r"(^|\s)(چه|چی|کدام|چرا|چگونه|چطور|کجا|کی|چند|ایا)(\s|$)")
 
 
 def defined_subject(question: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...] | None:
-    """The subject's tokens when the (normalized) question asks what or who it is, else None."""
-    found = _DEFINITION_QUESTION.match(question)
-    if found is None or _QUESTION_WORD.search(found.group("subject")):
+    """The subject's tokens when the (normalized) question asks what or who it is, or when
+    someone was born or died; else None."""
+    found = _DEFINITION_QUESTION.match(question) or _LIFE_QUESTION.match(question)
+    named = found and (found.groupdict().get("later") or found.group("subject"))
+    if not named or _QUESTION_WORD.search(named):
         return None
-    subject = tuple(analyze(found.group("subject")))
+    subject = tuple(analyze(named))
     return subject if 1 <= len(subject) <= MAX_SUBJECT_TOKENS else None
 
 

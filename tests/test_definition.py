@@ -21,6 +21,10 @@ from qa.text import normalize
     ("باروک را تعریف کنید.", ("باروک",)),
     ("هیتلر کیه؟", ("هیتلر",)),
     ("ویلهلم فریدریش هگل چه کسی بود؟", ("ویلهلم", "فریدریش", "هگل")),
+    # When someone was born or died: the defining sentence has the dates.
+    ("آدولف هیتلر در چه تاریخی متولد شد؟", ("ادولف", "هیتلر")),
+    ("هیتلر کی به دنیا آمد؟", ("هیتلر",)),
+    ("در چه سالی نلسون ماندلا درگذشت؟", ("نلسون", "ماندلا")),
 ])
 def test_what_or_who_is_questions_give_their_subject(question: str, subject: tuple[str, ...]) -> None:
     assert defined_subject(normalize(question), analyze) == subject
@@ -31,6 +35,7 @@ def test_what_or_who_is_questions_give_their_subject(question: str, subject: tup
     "پایتخت قزاقستان کدام شهر است؟",  # a question word in the subject: it asks which
     "کدام شهر پایتخت است؟",
     "شغل پدر بنیتو موسولینی چه بود؟",  # four words: a question about something else
+    "در چه سالی جنگ تمام شد؟",
     "چیست؟",
 ])
 def test_other_questions_have_no_subject(question: str) -> None:
