@@ -7,7 +7,8 @@ subject: «آدولف هیتلر (۲۰ آوریل ۱۸۸۹ – ...) یک سیا�
 عقیده‌ای است». So for these questions the hybrid retriever gives a bonus
 (`FusionSettings.definition_weight`) to the best passages that have a sentence beginning with
 the subject's words (`lead_with_definitions`); so do questions of when someone was born or died,
-which the defining sentence answers with its dates. Held-out PQuAD train (61 such questions of 1,372):
+which the defining sentence answers with its dates. Held-out PQuAD train (61 such questions of
+1,372, 70 with those of birth and death):
 «آدولف هیتلر که بود؟» 8 -> 2, «سکولاریسم به چه معناست؟» 8 -> 2, «باروک را تعریف کنید» 3 -> 1,
 none worse; the reworded and spoken train-side sets unchanged (README.md, "How it works").
 """
