@@ -32,6 +32,7 @@ from qa.search import Searcher  # noqa: E402
 SETS = (
     ("pquad-train", "data/pquad_train_questions.jsonl", "eval/pquad_corpus.jsonl", False),
     ("reworded", "data/reworded_train_questions.jsonl", "eval/pquad_corpus.jsonl", False),
+    ("reworded-more", "data/reworded_more_train_questions.jsonl", "eval/pquad_corpus.jsonl", False),
     ("unanswerable-train", "data/unanswerable_train_questions.jsonl", "eval/pquad_corpus.jsonl", True),
     ("spoken", "data/spoken_train_questions.jsonl", "eval/pquad_corpus.jsonl", True),
     ("pquad-dev", "eval/pquad_dev.jsonl", "eval/pquad_corpus.jsonl", False),

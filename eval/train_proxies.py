@@ -13,6 +13,10 @@ weight, IDF as the index computes it), which behave most like users' questions:
 - farstail-val: FarsTail val entailed hypotheses (human rewordings) finding their premise;
 - reworded, reworded-article: data/reworded_train_questions.jsonl (written as users ask, in
   their own words, on the held-out articles) over the whole PQuAD corpus and per article;
+- reworded-more, reworded-more-article, reworded-more-long-article: 482 more questions written
+  the same way on the same paragraphs, about other facts (data/reworded_more_train_questions.jsonl,
+  2026-11-27), in the three settings: a second sample, to tell a real change from noise. Not
+  used for tuning;
 - pquad-long-article, reworded-long-article: both question sets with each held-out article as
   one document chunked as the product chunks (passages overlap), a passage right when it holds
   an answer text, like the default corpus and its eval set. Not used for tuning so far;
@@ -83,6 +87,7 @@ from qa.training_eval import holdout_split  # noqa: E402
 LOW_OVERLAP = 0.75
 UNANSWERABLE = REPO / "data" / "unanswerable_train_questions.jsonl"
 SPOKEN = REPO / "data" / "spoken_train_questions.jsonl"
+REWORDED_MORE = REPO / "data" / "reworded_more_train_questions.jsonl"
 
 
 def _one_word_changed(question: Question, seed: str, variants: Callable[[str], Iterable[str]]) -> Question | None:
@@ -191,6 +196,10 @@ def main() -> None:
     sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded, fusion.synonym_weight)]
     sets["reworded-article"] = [(row, searcher) for searcher, asked in article_searchers(reworded, encoder, chunking)
                                 for row in collect(searcher, asked, fusion.synonym_weight)]
+    more = load_questions(REWORDED_MORE)
+    sets["reworded-more"] = [(row, pquad) for row in collect(pquad, more, fusion.synonym_weight)]
+    sets["reworded-more-article"] = [(row, searcher) for searcher, asked in article_searchers(more, encoder, chunking)
+                                     for row in collect(searcher, asked, fusion.synonym_weight)]
     spoken_all = load_questions(SPOKEN, unanswerable=True)
     spoken = [q for q in spoken_all if q.answers]
     sets["spoken"] = [(row, pquad) for row in collect(pquad, spoken, fusion.synonym_weight)]
@@ -203,6 +212,7 @@ def main() -> None:
     pointed = [framed(q) for q in reworded]
     sets["framed"] = [(row, pquad) for row in collect(pquad, pointed, fusion.synonym_weight)]
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
+                             ("reworded-more-long-article", more),
                              ("spoken-long-article", spoken), ("misspelled-long-article", typos),
                              ("mistyped-long-article", slips), ("framed-long-article", pointed)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
