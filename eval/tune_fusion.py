@@ -60,6 +60,12 @@ SYNONYM_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 # MRR@10 0.9681 -> 0.9695 / 0.9699 / 0.9700; 0.3 and 0.4 cost the reworded and spoken sets
 # 0.0001-0.0002, 0.2 nothing (too few of their questions ask what something is to tune on).
 DEFINITION_WEIGHT = 0.2
+# What the 5 best fused passages gain times their best sentence's evidence score (qa.evidence),
+# chosen the same way: 0.05 / 0.1 / 0.15 / 0.2 / 0.3 / 0.5 gave a mean change of MRR@10 over
+# nine train-side sets (held-out PQuAD train, reworded, spoken; whole corpus, per article, one
+# document per article) of +0.0008 / +0.0019 / +0.0027 / +0.0017 / +0.0014 / -0.0005; then checked
+# on data/reworded_more_train_questions.jsonl, written afterwards: +0.0037 / +0.0005 / +0.0009.
+EVIDENCE_WEIGHT = 0.15
 # How much having the question's word pairs side by side adds (FusionSettings.proximity_weight).
 PROXIMITY_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 FARSTAIL_VAL = REPO.parent / "shared" / "data" / "farstail" / "val.tsv"
@@ -187,7 +193,7 @@ def collect(searcher: Searcher, questions: list[Question], synonym_weight: float
                      "plain_lexical": plain,
                      "subword": searcher.subword_ranking(norm, dense, lexical),
                      "proximity": searcher.proximity_ranking(norm, dense, lexical), "doc_of": doc_of,
-                     "lead": functools.partial(searcher.lead_with_definitions, norm)})
+                     "rerank": functools.partial(searcher.rerank, norm)})
     return rows
 
 
@@ -201,7 +207,7 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
             ids = row["plain_lexical"][0]
         else:
             ids, scores = fuse(row["dense"], row["lexical"], settings, row["subword"], row["proximity"])  # type: ignore[arg-type]
-            ids = row["lead"](ids, scores, settings)[0]
+            ids = row["rerank"](ids, scores, settings)[0]
         positives = set(row["question"].positive_ids)
         ranks.append(first_hit_rank(row["doc_of"][i] in positives for i in ids[:10].tolist()))
     return metrics_from_ranks(ranks)
@@ -210,7 +216,8 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
 def tune(sets: dict[str, list[dict]], synonym_weight: float = 0.0) -> tuple[FusionSettings, float]:
     """The fusion with the best mean MRR@10 over `sets` (collected at `synonym_weight`)."""
     grid = [FusionSettings("blend", d / 20, subword_weight=s / 20, synonym_weight=synonym_weight,
-                           proximity_weight=p, definition_weight=DEFINITION_WEIGHT)
+                           proximity_weight=p, definition_weight=DEFINITION_WEIGHT,
+                           evidence_weight=EVIDENCE_WEIGHT)
             for p in PROXIMITY_WEIGHTS for d in range(0, 11) for s in range(0, 17) if d + s <= 20]
     # Reciprocal rank never won; its scores are on another scale, so no word-order bonus.
     grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10, synonym_weight=synonym_weight)
@@ -250,7 +257,7 @@ def top_signals(searcher: Searcher, row: dict, settings: FusionSettings,
     cosine and that passage's coverage of the question (synonyms as `settings` uses them)."""
     dense, lexical, subword, proximity = rankings or (row["dense"], row["lexical"], row["subword"], row["proximity"])
     ids, scores = fuse(dense, lexical, settings, subword, proximity)
-    ids = row["lead"](ids, scores, settings)[0]
+    ids = row["rerank"](ids, scores, settings)[0]
     dense_top = float(dense[1][0]) if len(dense[1]) else 0.0
     if not len(ids):
         return None, Signals(dense_top=dense_top, coverage=0.0)

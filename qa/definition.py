@@ -6,7 +6,7 @@ the name. The one that answers is the one that defines it, and a definition open
 subject: «آدولف هیتلر (۲۰ آوریل ۱۸۸۹ – ...) یک سیاستمدار ... بود», «سکولاریسم یا گیتی‌گرایی ...
 عقیده‌ای است». So for these questions the hybrid retriever gives a bonus
 (`FusionSettings.definition_weight`) to the best passages that have a sentence beginning with
-the subject's words (`lead_with_definitions`); so do questions of when someone was born or died,
+the subject's words (`definition_bonus`); so do questions of when someone was born or died,
 which the defining sentence answers with its dates. Held-out PQuAD train (61 such questions of
 1,372, 70 with those of birth and death):
 «آدولف هیتلر که بود؟» 8 -> 2, «سکولاریسم به چه معناست؟» 8 -> 2, «باروک را تعریف کنید» 3 -> 1,
@@ -66,15 +66,7 @@ def defines(subject: tuple[str, ...], sentence_openings: Sequence[tuple[str, ...
     return any(opening[:len(subject)] == subject for opening in sentence_openings)
 
 
-def lead_with_definitions(ids: np.ndarray, scores: np.ndarray, weight: float,
-                          defining: set[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The fused ranking with `weight` added to the scores of the `defining` passages among its
-    best DEFINITION_DEPTH, sorted again (ties by id, as `fuse` sorts)."""
-    head = min(DEFINITION_DEPTH, len(ids))
-    bonus = np.array([weight if int(i) in defining else 0.0 for i in ids[:head]], dtype=np.float64)
-    if not bonus.any():
-        return ids, scores
-    scores = scores.astype(np.float64)
-    scores[:head] += bonus
-    order = np.lexsort((ids, -scores))
-    return ids[order], scores[order].astype(np.float32)
+def definition_bonus(ids: np.ndarray, weight: float, defining: set[int]) -> np.ndarray:
+    """What each of the fused ranking's best DEFINITION_DEPTH passages gains: `weight` for the
+    `defining` ones (`qa.fusion.boost` adds it)."""
+    return np.array([weight if int(i) in defining else 0.0 for i in ids[:DEFINITION_DEPTH]], dtype=np.float64)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from qa import store
-from qa.definition import DEFINITION_DEPTH, defined_subject, defines, lead_with_definitions
-from qa.fusion import FusionSettings
+from qa.definition import DEFINITION_DEPTH, defined_subject, defines, definition_bonus
+from qa.fusion import FusionSettings, boost
 from qa.lexical import analyze
 from qa.search import Searcher
 from qa.text import normalize
@@ -51,11 +51,13 @@ def test_a_definition_is_a_sentence_that_opens_with_the_subject() -> None:
 def test_defining_passages_move_up_by_the_weight_within_the_depth_only() -> None:
     ids = np.arange(DEFINITION_DEPTH + 5)
     scores = np.linspace(1.0, 0.5, len(ids)).astype(np.float32)
-    moved, moved_scores = lead_with_definitions(ids, scores, 0.3, {3, DEFINITION_DEPTH + 2})
+    bonus = definition_bonus(ids, 0.3, {3, DEFINITION_DEPTH + 2})
+    assert len(bonus) == DEFINITION_DEPTH and bonus[3] == 0.3 and bonus.sum() == pytest.approx(0.3)
+    moved, moved_scores = boost(ids, scores, bonus)
     assert moved[0] == 3 and moved_scores[0] == pytest.approx(scores[3] + 0.3)
     assert moved[DEFINITION_DEPTH + 2] == DEFINITION_DEPTH + 2  # below the depth: not read
     assert sorted(moved.tolist()) == ids.tolist()
-    same, _ = lead_with_definitions(ids, scores, 0.3, set())
+    same, _ = boost(ids, scores, definition_bonus(ids, 0.3, set()))
     assert same.tolist() == ids.tolist()
 
 

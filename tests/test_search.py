@@ -148,3 +148,28 @@ def test_a_when_question_highlights_the_sentence_with_a_date(searcher: Searcher)
     assert hit.passage.doc_id == "shiraz"
     assert "1979" in hit.evidence[0].text
     assert "1979" not in searcher.search("شیراز", top_k=1).hits[0].evidence[0].text
+
+
+def test_the_passage_with_the_question_words_in_one_sentence_moves_up(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    from qa.build import build_index
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    # One passage has «سد», «کرج» and «ساخت» three times each, the other once, in one sentence.
+    (folder / "apart.txt").write_text("---\nid: apart\ntitle: الف\n---\nسد بزرگ است و سد زیباست و سد کهن. کرج شهری در ایران است و کرج شلوغ است و کرج بزرگ. ساخت خانه گران است و ساخت راه ارزان و ساخت پل سخت.\n", encoding="utf-8")
+    (folder / "together.txt").write_text("---\nid: together\ntitle: ب\n---\nساخت سد کرج در سال ۱۳۴۰ تمام شد و مردم شهر آن روز جشن بزرگی گرفتند.\n", encoding="utf-8")
+    build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
+    generation = store.load_current(tmp_path / "index")[0]
+    question = "ساخت سد کرج"
+    plain = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0))
+    before = plain.search(question, top_k=2).hits
+    scores = {h.passage.doc_id: h.score for h in before}
+    assert before[0].passage.doc_id == "apart" and scores["together"] < 0.5  # words alone prefer it
+    leading = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0, evidence_weight=2.0))  # two passages: min-max puts them 1.0 apart
+    hits = leading.search(question, top_k=2).hits
+    assert hits[0].passage.doc_id == "together"
+    assert hits[0].score == pytest.approx(scores["together"] + 2.0 * hits[0].evidence[0].score, abs=1e-5)
+    # The evidence reused from the reranking is the evidence `Searcher.evidence` chooses.
+    assert [h.evidence for h in hits] == leading.evidence(question, [h.passage for h in hits])
+    # Other retrievers are not reranked.
+    assert leading.search(question, top_k=2, retriever="lexical").hits == plain.search(question, top_k=2, retriever="lexical").hits
