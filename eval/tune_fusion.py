@@ -193,7 +193,7 @@ def collect(searcher: Searcher, questions: list[Question], synonym_weight: float
                      "plain_lexical": plain,
                      "subword": searcher.subword_ranking(norm, dense, lexical),
                      "proximity": searcher.proximity_ranking(norm, dense, lexical), "doc_of": doc_of,
-                     "rerank": functools.partial(searcher.rerank, norm)})
+                     "rerank": functools.partial(searcher.rerank, norm, evidence_memo={})})
     return rows
 
 

@@ -249,12 +249,15 @@ class Searcher:
 
     def rerank(self, normalized: str, ids: np.ndarray, scores: np.ndarray, fusion: FusionSettings,
                term_weights: dict[str, float] | None = None,
+               evidence_memo: dict[int, tuple[Evidence, ...]] | None = None,
                ) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[Evidence, ...]]]:
         """The head of a fused ranking reordered by what its passages' sentences show: the
         passages that define what a "what / who is X?" question asks about move up by
         `fusion.definition_weight` (`qa.definition`), then the 5 best by `fusion.evidence_weight`
         times their best sentence's evidence score (`qa.evidence`). Also returns the evidence
-        it chose, by passage id, for the answer to reuse."""
+        it chose, by passage id, for the answer to reuse. `evidence_memo` (this question's
+        evidence by passage id, filled as found) spares choosing it again when the same question
+        is reranked under many fusion settings, as eval/tune_fusion.py does."""
         subject = defined_subject(normalized, analyze) if fusion.definition_weight > 0 else None
         if subject is not None:
             openings = self.sentence_openings(ids[:DEFINITION_DEPTH].tolist())
@@ -262,11 +265,13 @@ class Searcher:
             ids, scores = boost(ids, scores, definition_bonus(ids, fusion.definition_weight, defining))
         chosen: dict[int, tuple[Evidence, ...]] = {}
         if fusion.evidence_weight > 0 and len(ids):
-            head = self.metadata.passages(ids[:EVIDENCE_DEPTH].tolist())
-            if term_weights is None:
-                term_weights = self.lexical.term_weights(normalized)
-            found = self._evidence(normalized, term_weights, head)
-            chosen = {passage.id: sentences for passage, sentences in zip(head, found, strict=True)}
+            memo = {} if evidence_memo is None else evidence_memo
+            head = self.metadata.passages([i for i in ids[:EVIDENCE_DEPTH].tolist() if i not in memo])
+            if head:
+                if term_weights is None:
+                    term_weights = self.lexical.term_weights(normalized)
+                memo.update(zip((p.id for p in head), self._evidence(normalized, term_weights, head), strict=True))
+            chosen = {int(i): memo[int(i)] for i in ids[:EVIDENCE_DEPTH] if int(i) in memo}
             best = np.array([chosen[int(i)][0].score if chosen.get(int(i)) else 0.0 for i in ids[:EVIDENCE_DEPTH]])
             ids, scores = boost(ids, scores, fusion.evidence_weight * best)
         return ids, scores, chosen
