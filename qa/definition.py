@@ -20,6 +20,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from qa.text import alternation
+
 # The subject of a definition question has at most this many words («ویلهلم فریدریش هگل»);
 # longer ones are questions about something else («شغل پدر ... چه بود؟»).
 MAX_SUBJECT_TOKENS = 3
@@ -34,12 +36,9 @@ _ASKS = ("چیست", "چیه", "چی است", "کیست", "کیه", "کی است
          "به چه معنی است", "یعنی چه", "یعنی چی", "چه معنایی دارد", "چه معنی دارد", "را تعریف کنید")
 
 
-def _either(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
 
 _DEFINITION_QUESTION = re.compile(
-    rf"^\s*(?:(?:{_either(_OPENINGS)})\s+)?(?P<subject>.+?)\s+(?:{_either(_ASKS)})\s*[؟?.!]*\s*$"
+    rf"^\s*(?:(?:{alternation(_OPENINGS)})\s+)?(?P<subject>.+?)\s+(?:{alternation(_ASKS)})\s*[؟?.!]*\s*$"
 )
 # When someone was born or died: an encyclopedia's defining sentence gives both dates
 # («آدولف هیتلر (۲۰ آوریل ۱۸۸۹ – ۳۰ آوریل ۱۹۴۵) ...»).

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from qa.text import alternation
+
 # In the normalized spelling (qa.text.normalize: no ZWNJ, «آ» as «ا»).
 _POINTERS = ("طبق", "بر اساس", "براساس", "بر پایه", "برپایه", "بنا بر", "بنابر", "به گفته", "به گفتهی",
              "به نوشته", "به نوشتهی", "مطابق", "مطابق با", "با توجه به", "از نظر", "به نظر", "به روایت",
@@ -41,28 +43,25 @@ _THANKS = ("ممنون", "ممنونم", "مرسی", "متشکرم", "با تش�
 _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام", "چند", "ایا", "چطور", "به چه", "از چه", "در چه")
 
 
-def _either(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
-
-_WHERE_IT_IS = rf"(?:\s+(?:{_either(_WHERE)}))?"
+_WHERE_IT_IS = rf"(?:\s+(?:{alternation(_WHERE)}))?"
 # With an ending («نوشته‌ی», «متن‌های») the document word may lead on to what is asked («طبق
 # نوشته‌ی چه کسی ...»): such a frame needs its comma.
-_DOCUMENT = rf"(?:(?:این|همین)\s+)?(?:{_either(_DOCUMENT_WORDS)}){_WHERE_IT_IS}"
-_DOCUMENT_WITH_ENDING = rf"(?:(?:این|همین)\s+)?(?:{_either(_DOCUMENT_WORDS)})(?:ی|های|ها)?{_WHERE_IT_IS}"
+_DOCUMENT = rf"(?:(?:این|همین)\s+)?(?:{alternation(_DOCUMENT_WORDS)}){_WHERE_IT_IS}"
+_DOCUMENT_WITH_ENDING = rf"(?:(?:این|همین)\s+)?(?:{alternation(_DOCUMENT_WORDS)})(?:ی|های|ها)?{_WHERE_IT_IS}"
 _FRAME = re.compile(
     rf"^\s*(?:"
     # «طبق متن،», «بر اساس این مقاله چرا ...»
-    rf"(?:{_either(_POINTERS)})\s+{_DOCUMENT_WITH_ENDING}\s*[،,:]\s*"
-    rf"|(?:{_either(_POINTERS)})\s+{_DOCUMENT}\s(?=(?:{_either(_QUESTION_WORDS)})\b)"
+    rf"(?:{alternation(_POINTERS)})\s+{_DOCUMENT_WITH_ENDING}\s*[،,:]\s*"
+    rf"|(?:{alternation(_POINTERS)})\s+{_DOCUMENT}\s(?=(?:{alternation(_QUESTION_WORDS)})\b)"
     # «به گفته نویسنده ...»: the author is never what is asked about
-    rf"|(?:{_either(_POINTERS)})\s+(?:این\s+)?(?:{_either(_AUTHORS)})ی?\s*[،,:]?\s+"
+    rf"|(?:{alternation(_POINTERS)})\s+(?:این\s+)?(?:{alternation(_AUTHORS)})ی?\s*[،,:]?\s+"
     # «در این سند آمده است که ...», «در متن گفته شده،»
-    rf"|در\s+{_DOCUMENT_WITH_ENDING}\s+(?:{_either(_SAID)})(?:\s+است)?(?:\s+که)?\s*[،,:]?\s*"
+    rf"|در\s+{_DOCUMENT_WITH_ENDING}\s+(?:{alternation(_SAID)})(?:\s+است)?(?:\s+که)?\s*[،,:]?\s*"
     # «لطفاً،», «سلام!», «می‌خواستم بدانم که ...», «میشه بگی ...»
-    rf"|(?:{_either(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"
-    rf"|(?:{_either(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
-    rf"|(?:{_either(_LABELS)})\s*:\s*"
+    rf"|(?:{alternation(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"
+    rf"|(?:{alternation(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
+    rf"|(?:{alternation(_LABELS)})\s*:\s*"
     rf")"
 )
 
@@ -70,10 +69,10 @@ _FRAME = re.compile(
 # Instructions that end a question put as a task («... را نام ببرید», «... را توضیح دهید»).
 _TASKS = ("نام ببرید", "نام ببر", "نام بنویسید", "توضیح دهید", "توضیح بدهید", "توضیح بده", "شرح دهید",
           "شرح بدهید", "شرح بده", "بنویسید", "بنویس", "بگویید", "بگو", "مشخص کنید", "بیان کنید", "ذکر کنید")
-_TASK = re.compile(rf"\s+(?:{_either(_TASKS)})(?=\s*[.!؟?]*\s*$)")
+_TASK = re.compile(rf"\s+(?:{alternation(_TASKS)})(?=\s*[.!؟?]*\s*$)")
 # Thanks after the question and its mark («... کجاست؟ ممنون»); without the mark «مرسی» could
 # be the name it also is («پس از مرسی»).
-_THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{_either(_THANKS)})\s*[.!]*\s*$")
+_THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{alternation(_THANKS)})\s*[.!]*\s*$")
 
 
 def without_frame(normalized_question: str) -> str:

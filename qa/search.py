@@ -95,7 +95,7 @@ class Searcher:
         # A plain dict owned by the searcher, not an lru_cache on a method: that would hold the
         # searcher in a module-level cache and keep its generation's lease alive after a swap.
         self._passage_tokens: dict[int, frozenset[str]] = {}
-        self._passage_tokens_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         self._openings: dict[int, tuple[tuple[str, ...], ...]] = {}
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
@@ -266,13 +266,14 @@ class Searcher:
         chosen: dict[int, tuple[Evidence, ...]] = {}
         if fusion.evidence_weight > 0 and len(ids):
             memo = {} if evidence_memo is None else evidence_memo
-            head = self.metadata.passages([i for i in ids[:EVIDENCE_DEPTH].tolist() if i not in memo])
-            if head:
+            head_ids = ids[:EVIDENCE_DEPTH].tolist()
+            unseen = self.metadata.passages([i for i in head_ids if i not in memo])
+            if unseen:
                 if term_weights is None:
                     term_weights = self.lexical.term_weights(normalized)
-                memo.update(zip((p.id for p in head), self._evidence(normalized, term_weights, head), strict=True))
-            chosen = {int(i): memo[int(i)] for i in ids[:EVIDENCE_DEPTH] if int(i) in memo}
-            best = np.array([chosen[int(i)][0].score if chosen.get(int(i)) else 0.0 for i in ids[:EVIDENCE_DEPTH]])
+                memo.update(zip((p.id for p in unseen), self._evidence(normalized, term_weights, unseen), strict=True))
+            chosen = {i: memo[i] for i in head_ids if i in memo}
+            best = np.array([chosen[i][0].score if chosen.get(i) else 0.0 for i in head_ids])
             ids, scores = boost(ids, scores, fusion.evidence_weight * best)
         return ids, scores, chosen
 
@@ -285,10 +286,7 @@ class Searcher:
             first_words = [" ".join(passage.text[start:end].split()[:2 * MAX_SUBJECT_TOKENS])
                            for start, end in sentence_spans(passage.text)]
             found[passage.id] = tuple(tuple(analyze(normalize(words))[:MAX_SUBJECT_TOKENS]) for words in first_words)
-            with self._passage_tokens_lock:
-                if len(self._openings) >= MAX_CACHED_PASSAGE_TOKENS:
-                    del self._openings[next(iter(self._openings))]  # the oldest
-                self._openings[passage.id] = found[passage.id]
+            self._keep(self._openings, passage.id, found[passage.id])
         return found
 
     def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]
@@ -296,11 +294,16 @@ class Searcher:
         found = self._passage_tokens.get(passage.id)
         if found is None:
             found = frozenset(analyze_passage(self.passage_index_text(passage)))
-            with self._passage_tokens_lock:
-                if len(self._passage_tokens) >= MAX_CACHED_PASSAGE_TOKENS:
-                    del self._passage_tokens[next(iter(self._passage_tokens))]  # the oldest
-                self._passage_tokens[passage.id] = found
+            self._keep(self._passage_tokens, passage.id, found)
         return found
+
+    def _keep(self, cache: dict, passage_id: int, value: object) -> None:
+        """Remember a passage's prepared value in one of the per-passage caches, bounded to
+        MAX_CACHED_PASSAGE_TOKENS entries (the oldest out)."""
+        with self._cache_lock:
+            if len(cache) >= MAX_CACHED_PASSAGE_TOKENS:
+                del cache[next(iter(cache))]
+            cache[passage_id] = value
 
     def passage_index_text(self, passage) -> str:  # type: ignore[no-untyped-def]
         """The normalized text a passage was indexed with (title, text, cited footnotes)."""

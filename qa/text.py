@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 ZWNJ = "\u200c"
@@ -120,6 +120,11 @@ def tokens(normalized_text: str) -> list[str]:
 
 
 _QUOTED = re.compile("(«[^»]*»)")
+
+
+def alternation(words: Sequence[str]) -> str:
+    """A regex alternative of `words`, escaped, longest first (so «که بوده است» wins over «که بود»)."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def rewrite_unquoted_words(normalized_text: str, rewrite: Callable[[re.Match[str]], str]) -> str:
