@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.fusion import FusionSettings
+from qa.synonyms import holds
 
 CALIBRATION_FILE = Path(__file__).parent / "calibration.json"
 
@@ -64,12 +65,8 @@ def coverage(term_weights: dict[str, float], passage_tokens: AbstractSet[str],
     total = sum(term_weights.values())
     if total <= 0:
         return 0.0
-    synonyms = synonyms or {}
-    return sum(
-        weight for token, weight in term_weights.items()
-        if token in passage_tokens
-        or any(all(word in passage_tokens for word in phrase) for phrase in synonyms.get(token, ()))
-    ) / total
+    return sum(weight for token, weight in term_weights.items()
+               if holds(passage_tokens, token, synonyms)) / total
 
 
 def _calibration(model_fingerprint: str, path: Path) -> dict | None:

@@ -26,6 +26,9 @@ class FusionSettings:
     # Added to a passage's fused score times the share of the question's word pairs it has
     # side by side (qa.lexical.LexicalIndex.proximity; hybrid only; 0: word order unused).
     proximity_weight: float = 0.0
+    # Added to each of the fused ranking's best CONTRAST_DEPTH passages times its share of the
+    # question words that tell those passages apart (qa.contrast; hybrid only; 0: unused).
+    contrast_weight: float = 0.0
     # Added to the fused score of a passage that defines what a "what / who is X?" question
     # asks about (a sentence opening with X; qa.definition; hybrid only; 0: unused).
     definition_weight: float = 0.0

@@ -12,6 +12,7 @@ from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusi
 from qa.answer_type import asked_kind
 from qa.build import index_text
 from qa.colloquial import written_form
+from qa.contrast import CONTRAST_DEPTH, contrast_shares
 from qa.definition import (
     DEFINITION_DEPTH,
     MAX_SUBJECT_TOKENS,
@@ -179,18 +180,19 @@ class Searcher:
         normalized = self.question_text(question)
         return self._evidence(normalized, self.lexical.term_weights(normalized), passages)
 
-    def _evidence(self, normalized: str, term_weights: dict[str, float],
-                  passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
+    def _evidence(self, normalized: str, term_weights: dict[str, float], passages: Sequence[Passage],
+                  fusion: FusionSettings | None = None) -> list[tuple[Evidence, ...]]:
         return best_evidence(
             set(analyze(normalized)), term_weights,
             [(self.metadata.document(p.doc_id), p) for p in passages],
-            analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(),
+            analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(fusion),
             asked=asked_kind(normalized),
         )
 
-    def _synonyms(self):  # type: ignore[no-untyped-def]
-        """The thesaurus's synonyms where the fusion uses them (coverage and evidence count them)."""
-        return self.thesaurus.synonyms if self.fusion.synonym_weight > 0 else None
+    def _synonyms(self, fusion: FusionSettings | None = None):  # type: ignore[no-untyped-def]
+        """The thesaurus's synonyms where the fusion (default: this searcher's) uses them:
+        coverage, evidence and contrast count them."""
+        return self.thesaurus.synonyms if (fusion or self.fusion).synonym_weight > 0 else None
 
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
@@ -251,13 +253,21 @@ class Searcher:
                term_weights: dict[str, float] | None = None,
                evidence_memo: dict[int, tuple[Evidence, ...]] | None = None,
                ) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[Evidence, ...]]]:
-        """The head of a fused ranking reordered by what its passages' sentences show: the
-        passages that define what a "what / who is X?" question asks about move up by
-        `fusion.definition_weight` (`qa.definition`), then the 5 best by `fusion.evidence_weight`
-        times their best sentence's evidence score (`qa.evidence`). Also returns the evidence
-        it chose, by passage id, for the answer to reuse. `evidence_memo` (this question's
-        evidence by passage id, filled as found) spares choosing it again when the same question
-        is reranked under many fusion settings, as eval/tune_fusion.py does."""
+        """The head of a fused ranking reordered by what its passages hold: the 20 best move up
+        by `fusion.contrast_weight` times their share of the question words that tell them apart
+        (`qa.contrast`), the passages that define what a "what / who is X?" question asks about
+        by `fusion.definition_weight` (`qa.definition`), then the 5 best by
+        `fusion.evidence_weight` times their best sentence's evidence score (`qa.evidence`).
+        Also returns the evidence it chose, by passage id, for the answer to reuse.
+        `evidence_memo` (this question's evidence by passage id, filled as found) spares
+        choosing it again when the same question is reranked under many fusion settings, as
+        eval/tune_fusion.py does."""
+        if term_weights is None:
+            term_weights = self.lexical.term_weights(normalized)
+        if fusion.contrast_weight > 0:
+            shares = contrast_shares(term_weights, self.tokens_of(ids[:CONTRAST_DEPTH].tolist()),
+                                     self._synonyms(fusion))
+            ids, scores = boost(ids, scores, fusion.contrast_weight * shares)
         subject = defined_subject(normalized, analyze) if fusion.definition_weight > 0 else None
         if subject is not None:
             openings = self.sentence_openings(ids[:DEFINITION_DEPTH].tolist())
@@ -269,9 +279,8 @@ class Searcher:
             head_ids = ids[:EVIDENCE_DEPTH].tolist()
             unseen = self.metadata.passages([i for i in head_ids if i not in memo])
             if unseen:
-                if term_weights is None:
-                    term_weights = self.lexical.term_weights(normalized)
-                memo.update(zip((p.id for p in unseen), self._evidence(normalized, term_weights, unseen), strict=True))
+                found = self._evidence(normalized, term_weights, unseen, fusion)
+                memo.update(zip((p.id for p in unseen), found, strict=True))
             chosen = {i: memo[i] for i in head_ids if i in memo}
             best = np.array([chosen[i][0].score if chosen.get(i) else 0.0 for i in head_ids])
             ids, scores = boost(ids, scores, fusion.evidence_weight * best)
@@ -296,6 +305,17 @@ class Searcher:
             found = frozenset(analyze_passage(self.passage_index_text(passage)))
             self._keep(self._passage_tokens, passage.id, found)
         return found
+
+    def tokens_of(self, passage_ids: Sequence[int]) -> list[frozenset[str]]:
+        """`passage_tokens` of each of `passage_ids`, in order; only passages not cached yet are
+        read from the metadata store (in one query)."""
+        found: dict[int, frozenset[str]] = {}
+        for i in passage_ids:
+            if (known := self._passage_tokens.get(i)) is not None:
+                found[i] = known
+        for passage in self.metadata.passages([i for i in passage_ids if i not in found]):
+            found[passage.id] = self.passage_tokens(passage)
+        return [found[i] for i in passage_ids]
 
     def _keep(self, cache: dict, passage_id: int, value: object) -> None:
         """Remember a passage's prepared value in one of the per-passage caches, bounded to

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,14 @@ class Thesaurus:
 
 
 EMPTY = Thesaurus(synonyms={})
+
+
+def holds(text_tokens: AbstractSet[str], token: str,
+          synonyms: Mapping[str, Sequence[tuple[str, ...]]] | None = None) -> bool:
+    """Whether a text with `text_tokens` has a question word `token`: the word itself, or every
+    word of one of its synonyms (`synonyms`: a `Thesaurus.synonyms` mapping, or None)."""
+    return token in text_tokens or any(
+        all(word in text_tokens for word in phrase) for phrase in (synonyms or {}).get(token, ()))
 
 
 def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dict[str, tuple[tuple[str, ...], ...]]:
