@@ -17,32 +17,40 @@ was the best of depths 10-50 and weights 0.05-0.3 (eval/tune_fusion.py `CONTRAST
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
-
-from qa.synonyms import holds
 
 # How many of the fused ranking's best passages are weighed against each other.
 CONTRAST_DEPTH = 20
 
 
-def contrast_shares(term_weights: Mapping[str, float], head_tokens: Sequence[AbstractSet[str]],
-                    synonyms: Mapping[str, Sequence[tuple[str, ...]]] | None = None) -> np.ndarray:
-    """For each head passage (its token set, best first), the share (0..1) of the question's
-    contrast weight it holds: `term_weights` (question token -> IDF) reweighed by how few head
-    passages have each token. All zeros when there is nothing to tell apart (one passage, or
-    no question word with weight)."""
-    count = len(head_tokens)
-    shares = np.zeros(count)
-    if count < 2:
-        return shares
-    total = 0.0
-    for token, weight in term_weights.items():
-        present = np.array([holds(tokens, token, synonyms) for tokens in head_tokens])
-        contrast = weight * math.log((count + 1) / (present.sum() + 0.5))
-        shares += contrast * present
-        total += contrast
-    return shares / total if total > 0 else np.zeros(count)
+def contrast_shares(term_weights: Mapping[str, float], held: np.ndarray) -> np.ndarray:
+    """For each head passage (best first), the share (0..1) of the question's contrast weight it
+    holds: `term_weights` (question token -> IDF) reweighed by how few head passages hold each
+    token. `held`: (passages, tokens in `term_weights` order), whether each passage holds each
+    token (`words_held`). All zeros when there is nothing to tell apart (one passage, or no
+    question word with weight)."""
+    count = len(held)
+    if count < 2 or not term_weights:
+        return np.zeros(count)
+    weights = np.fromiter(term_weights.values(), dtype=np.float64, count=len(term_weights))
+    contrast = weights * np.log((count + 1) / (held.sum(axis=0) + 0.5))
+    total = contrast.sum()
+    return held @ contrast / total if total > 0 else np.zeros(count)
+
+
+def words_held(tokens: Sequence[str], synonyms: Mapping[str, Sequence[tuple[str, ...]]] | None,
+               holding: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """(passages, tokens): whether each passage holds each question token, itself or every word
+    of one of its synonyms (as `qa.synonyms.holds` decides for one token set). `holding(words)`
+    gives the (passages, words) matrix for plain words (`LexicalIndex.holding`)."""
+    phrases = {token: tuple((synonyms or {}).get(token, ())) for token in tokens}
+    words = list(dict.fromkeys([*tokens, *(word for found in phrases.values() for phrase in found for word in phrase)]))
+    column = {word: at for at, word in enumerate(words)}
+    present = holding(words)
+    held = present[:, [column[token] for token in tokens]]
+    for at, token in enumerate(tokens):
+        for phrase in phrases[token]:
+            held[:, at] |= present[:, [column[word] for word in phrase]].all(axis=1)
+    return held

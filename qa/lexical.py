@@ -455,6 +455,38 @@ class LexicalIndex:
         found = np.bincount(hits // len(keys), weights=pair_weights[hits % len(keys)], minlength=len(rows))
         return (found / total).astype(np.float32)
 
+    def row_tokens(self, rows: Sequence[int]) -> list[frozenset[str]]:
+        """The distinct index tokens of each of `rows`, read from the word sequences: what
+        `analyze_passage` gave for the passage's indexed text when it was built, without
+        analyzing it again (0.017 against 0.69 ms a passage on the PQuAD index)."""
+        at = np.asarray(rows, dtype=np.int64)
+        starts, ends = self._sequence_offsets[at], self._sequence_offsets[at + 1]
+        sequence = self._sequence.gather(starts, ends - starts)
+        bounds = np.concatenate([[0], np.cumsum(ends - starts)]).tolist()
+        tokens = self._token_list()
+        return [frozenset(tokens[term] for term in np.unique(sequence[start:end]).tolist())
+                for start, end in zip(bounds, bounds[1:], strict=False)]
+
+    def holding(self, tokens: Sequence[str], rows: Sequence[int]) -> np.ndarray:
+        """Which of `rows` hold each of `tokens` (index tokens): a (rows, tokens) boolean
+        matrix, read from the word sequences in one pass."""
+        held = np.zeros((len(rows), len(tokens)), dtype=bool)
+        columns = [(column, self._vocab[token]) for column, token in enumerate(tokens) if token in self._vocab]
+        if not columns or not len(rows):
+            return held
+        at = np.asarray(rows, dtype=np.int64)
+        starts, ends = self._sequence_offsets[at], self._sequence_offsets[at + 1]
+        sequence = self._sequence.gather(starts, ends - starts)
+        owner = np.repeat(np.arange(len(at)), ends - starts)
+        terms = np.unique([term for _, term in columns]).astype(sequence.dtype)
+        slot = np.minimum(np.searchsorted(terms, sequence), len(terms) - 1)
+        match = terms[slot] == sequence
+        present = np.zeros((len(at), len(terms)), dtype=bool)
+        present[owner[match], slot[match]] = True
+        for column, term in columns:
+            held[:, column] = present[:, np.searchsorted(terms, term)]
+        return held
+
     def use_background(self, background: Background | None) -> None:
         """Blend IDF with `background` from now on (None: the corpus's own IDF only). For
         measuring on training data with statistics that exclude the held-out text."""
@@ -493,12 +525,16 @@ class LexicalIndex:
         return factor
 
     def _token_of(self, term: int) -> str:
+        return self._token_list()[term]
+
+    def _token_list(self) -> list[str]:
+        """Every term's token, by term id (built once, on first use)."""
         if self._tokens is None:
             tokens = [""] * len(self._vocab)
             for token, index in self._vocab.items():
                 tokens[index] = token
             self._tokens = tokens
-        return self._tokens[term]
+        return self._tokens
 
     def _search_exhaustive(
         self, terms: list[int], repeats: list[float], top_k: int

@@ -10,9 +10,8 @@ import numpy as np
 
 from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion
 from qa.answer_type import asked_kind
-from qa.build import index_text
 from qa.colloquial import written_form
-from qa.contrast import CONTRAST_DEPTH, contrast_shares
+from qa.contrast import CONTRAST_DEPTH, contrast_shares, words_held
 from qa.definition import (
     DEFINITION_DEPTH,
     MAX_SUBJECT_TOKENS,
@@ -25,7 +24,7 @@ from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
 from qa.evidence import SentenceCache, best_evidence
 from qa.fusion import FusionSettings, Ranking, boost, fuse
-from qa.lexical import LexicalIndex, analyze, analyze_passage
+from qa.lexical import LexicalIndex, analyze
 from qa.metadata import MetadataStore
 from qa.misspelling import respelled
 from qa.question_frame import without_frame
@@ -47,8 +46,8 @@ SUBWORD_DEPTH = 30
 # (`FusionSettings.evidence_weight`): 5, 10 and 20 measured the same on the train-side proxies,
 # and the 5 best are the ones whose evidence an answer shows anyway.
 EVIDENCE_DEPTH = 5
-# Passages whose index tokens are kept (for abstention's coverage); ~1-3 KB each.
-MAX_CACHED_PASSAGE_TOKENS = 20_000
+# Passages whose sentence openings are kept (for definition questions); ~0.1-0.5 KB each.
+MAX_CACHED_PASSAGES = 20_000
 
 
 @dataclass(frozen=True)
@@ -95,9 +94,8 @@ class Searcher:
         self.sentence_cache = SentenceCache()  # per searcher: passage ids belong to this generation
         # A plain dict owned by the searcher, not an lru_cache on a method: that would hold the
         # searcher in a module-level cache and keep its generation's lease alive after a swap.
-        self._passage_tokens: dict[int, frozenset[str]] = {}
-        self._cache_lock = threading.Lock()
         self._openings: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._cache_lock = threading.Lock()
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
         manifest = generation.manifest
@@ -265,8 +263,10 @@ class Searcher:
         if term_weights is None:
             term_weights = self.lexical.term_weights(normalized)
         if fusion.contrast_weight > 0:
-            shares = contrast_shares(term_weights, self.tokens_of(ids[:CONTRAST_DEPTH].tolist()),
-                                     self._synonyms(fusion))
+            head = ids[:CONTRAST_DEPTH].tolist()
+            held = words_held(list(term_weights), self._synonyms(fusion),
+                              lambda words: self.lexical.holding(words, head))
+            shares = contrast_shares(term_weights, held)
             ids, scores = boost(ids, scores, fusion.contrast_weight * shares)
         subject = defined_subject(normalized, analyze) if fusion.definition_weight > 0 else None
         if subject is not None:
@@ -299,32 +299,14 @@ class Searcher:
         return found
 
     def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]
-        """The tokens a passage was indexed with (normalized and analyzed once per searcher)."""
-        found = self._passage_tokens.get(passage.id)
-        if found is None:
-            found = frozenset(analyze_passage(self.passage_index_text(passage)))
-            self._keep(self._passage_tokens, passage.id, found)
-        return found
-
-    def tokens_of(self, passage_ids: Sequence[int]) -> list[frozenset[str]]:
-        """`passage_tokens` of each of `passage_ids`, in order; only passages not cached yet are
-        read from the metadata store (in one query)."""
-        found: dict[int, frozenset[str]] = {}
-        for i in passage_ids:
-            if (known := self._passage_tokens.get(i)) is not None:
-                found[i] = known
-        for passage in self.metadata.passages([i for i in passage_ids if i not in found]):
-            found[passage.id] = self.passage_tokens(passage)
-        return [found[i] for i in passage_ids]
+        """The tokens a passage was indexed with (title, text, cited footnotes; as the index
+        recorded them: `LexicalIndex.row_tokens`)."""
+        return self.lexical.row_tokens([passage.id])[0]
 
     def _keep(self, cache: dict, passage_id: int, value: object) -> None:
-        """Remember a passage's prepared value in one of the per-passage caches, bounded to
-        MAX_CACHED_PASSAGE_TOKENS entries (the oldest out)."""
+        """Remember a passage's prepared value in a per-passage cache, bounded to
+        MAX_CACHED_PASSAGES entries (the oldest out)."""
         with self._cache_lock:
-            if len(cache) >= MAX_CACHED_PASSAGE_TOKENS:
+            if len(cache) >= MAX_CACHED_PASSAGES:
                 del cache[next(iter(cache))]
             cache[passage_id] = value
-
-    def passage_index_text(self, passage) -> str:  # type: ignore[no-untyped-def]
-        """The normalized text a passage was indexed with (title, text, cited footnotes)."""
-        return index_text(self.metadata.document(passage.doc_id), passage)
