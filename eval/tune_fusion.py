@@ -49,7 +49,7 @@ from qa.evaluate import (  # noqa: E402
     metrics_from_ranks,
 )
 from qa.fusion import FusionSettings, fuse  # noqa: E402
-from qa.search import FUSION_DEPTH, Searcher  # noqa: E402
+from qa.search import FUSION_DEPTH, RerankMemo, Searcher  # noqa: E402
 
 CACHE = REPO / ".cache" / "qa"
 REWORDED = REPO / "data" / "reworded_train_questions.jsonl"
@@ -201,7 +201,7 @@ def collect(searcher: Searcher, questions: list[Question], synonym_weight: float
                      "plain_lexical": plain,
                      "subword": searcher.subword_ranking(norm, dense, lexical),
                      "proximity": searcher.proximity_ranking(norm, dense, lexical), "doc_of": doc_of,
-                     "rerank": functools.partial(searcher.rerank, norm, evidence_memo={})})
+                     "rerank": functools.partial(searcher.rerank, norm, memo=RerankMemo())})
     return rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,6 +48,16 @@ SUBWORD_DEPTH = 30
 EVIDENCE_DEPTH = 5
 # Passages whose sentence openings are kept (for definition questions); ~0.1-0.5 KB each.
 MAX_CACHED_PASSAGES = 20_000
+
+
+@dataclass
+class RerankMemo:
+    """What `Searcher.rerank` found about one question's passages, by passage id: which question
+    words each holds (contrast) and its best sentences (evidence). Kept by a caller that reranks
+    the same question under many fusion settings."""
+
+    held: dict[int, np.ndarray] = field(default_factory=dict)
+    evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -249,7 +259,7 @@ class Searcher:
 
     def rerank(self, normalized: str, ids: np.ndarray, scores: np.ndarray, fusion: FusionSettings,
                term_weights: dict[str, float] | None = None,
-               evidence_memo: dict[int, tuple[Evidence, ...]] | None = None,
+               memo: RerankMemo | None = None,
                ) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[Evidence, ...]]]:
         """The head of a fused ranking reordered by what its passages hold: the 20 best move up
         by `fusion.contrast_weight` times their share of the question words that tell them apart
@@ -257,17 +267,21 @@ class Searcher:
         by `fusion.definition_weight` (`qa.definition`), then the 5 best by
         `fusion.evidence_weight` times their best sentence's evidence score (`qa.evidence`).
         Also returns the evidence it chose, by passage id, for the answer to reuse.
-        `evidence_memo` (this question's evidence by passage id, filled as found) spares
-        choosing it again when the same question is reranked under many fusion settings, as
+        `memo` (what was found for this question's passages, filled as found) spares finding
+        it again when the same question is reranked under many fusion settings, as
         eval/tune_fusion.py does."""
+        memo = memo or RerankMemo()
         if term_weights is None:
             term_weights = self.lexical.term_weights(normalized)
         if fusion.contrast_weight > 0:
             head = ids[:CONTRAST_DEPTH].tolist()
-            held = words_held(list(term_weights), self._synonyms(fusion),
-                              lambda words: self.lexical.holding(words, head))
-            shares = contrast_shares(term_weights, held)
-            ids, scores = boost(ids, scores, fusion.contrast_weight * shares)
+            unseen = [i for i in head if i not in memo.held]
+            if unseen:
+                held = words_held(list(term_weights), self._synonyms(fusion),
+                                  lambda words: self.lexical.holding(words, unseen))
+                memo.held.update(zip(unseen, held, strict=True))
+            rows = np.array([memo.held[i] for i in head], dtype=bool).reshape(len(head), len(term_weights))
+            ids, scores = boost(ids, scores, fusion.contrast_weight * contrast_shares(term_weights, rows))
         subject = defined_subject(normalized, analyze) if fusion.definition_weight > 0 else None
         if subject is not None:
             openings = self.sentence_openings(ids[:DEFINITION_DEPTH].tolist())
@@ -275,13 +289,12 @@ class Searcher:
             ids, scores = boost(ids, scores, definition_bonus(ids, fusion.definition_weight, defining))
         chosen: dict[int, tuple[Evidence, ...]] = {}
         if fusion.evidence_weight > 0 and len(ids):
-            memo = {} if evidence_memo is None else evidence_memo
             head_ids = ids[:EVIDENCE_DEPTH].tolist()
-            unseen = self.metadata.passages([i for i in head_ids if i not in memo])
-            if unseen:
-                found = self._evidence(normalized, term_weights, unseen, fusion)
-                memo.update(zip((p.id for p in unseen), found, strict=True))
-            chosen = {i: memo[i] for i in head_ids if i in memo}
+            passages = self.metadata.passages([i for i in head_ids if i not in memo.evidence])
+            if passages:
+                found = self._evidence(normalized, term_weights, passages, fusion)
+                memo.evidence.update(zip((p.id for p in passages), found, strict=True))
+            chosen = {i: memo.evidence[i] for i in head_ids if i in memo.evidence}
             best = np.array([chosen[i][0].score if chosen.get(i) else 0.0 for i in head_ids])
             ids, scores = boost(ids, scores, fusion.evidence_weight * best)
         return ids, scores, chosen

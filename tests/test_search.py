@@ -175,18 +175,19 @@ def test_the_passage_with_the_question_words_in_one_sentence_moves_up(tmp_path: 
     assert leading.search(question, top_k=2, retriever="lexical").hits == plain.search(question, top_k=2, retriever="lexical").hits
 
 
-def test_reranking_with_an_evidence_memo_gives_the_same_ranking(searcher: Searcher) -> None:
+def test_reranking_with_a_memo_gives_the_same_ranking(searcher: Searcher) -> None:
+    from qa.search import RerankMemo
     from qa.text import normalize
 
-    settings = FusionSettings("blend", 0.2, evidence_weight=0.15)
+    settings = FusionSettings("blend", 0.2, synonym_weight=0.5, contrast_weight=0.2, evidence_weight=0.15)
     question = normalize("حافظ و سعدی در شیراز")
     vector = searcher.encoder.encode_queries([question])[0]
     ids, scores = fuse(*searcher.rankings(question, vector, 100, "hybrid"), settings)
-    memo: dict = {}
+    memo = RerankMemo()
     plain = searcher.rerank(question, ids, scores, settings)
-    first = searcher.rerank(question, ids, scores, settings, evidence_memo=memo)
-    assert memo and set(first[2]) <= set(memo)
-    again = searcher.rerank(question, ids, scores, settings, evidence_memo=memo)  # all from the memo
+    first = searcher.rerank(question, ids, scores, settings, memo=memo)
+    assert memo.held and memo.evidence and set(first[2]) <= set(memo.evidence)
+    again = searcher.rerank(question, ids, scores, settings, memo=memo)  # all from the memo
     for ranking in (first, again):
         assert ranking[0].tolist() == plain[0].tolist() and ranking[1].tolist() == plain[1].tolist()
         assert ranking[2] == plain[2]
