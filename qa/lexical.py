@@ -35,7 +35,8 @@ from qa.errors import IndexInvalidError, IndexMissingError, InputError
 from qa.row_values import IN_MEMORY_LIMIT_BYTES, RowValues
 
 ANALYZER_NAME = "qa-persian"
-ANALYZER_VERSION = 1
+# 2: an adjective of a vowel-final word, «اروپایی», is read as the word, «اروپا».
+ANALYZER_VERSION = 2
 # 2: each passage's tokens in text order are stored too (word pairs side by side, `proximity`).
 FORMAT_VERSION = 2
 PARAMS_FILE = "lexical.json"
@@ -155,7 +156,11 @@ class _Analyzer:
         return tokens
 
     def stem(self, word: str) -> str:
-        """The most frequent lexicon word left after removing a suffix chain; else the word."""
+        """The most frequent lexicon word left after removing a suffix chain, else the word; an
+        adjective of a vowel-final word then as that word (`_vowel_final_base`)."""
+        return _vowel_final_base(self._suffix_stem(word))
+
+    def _suffix_stem(self, word: str) -> str:
         frequency = _lexicon().frequency
         if word in frequency or word[-1] not in _SUFFIX_LAST_LETTERS or not word.isalpha():
             return word
@@ -192,6 +197,16 @@ class _Analyzer:
                 if best is None or score > best[0]:
                     best = (score, head, tail)
         return best[1:] if best else ()
+
+
+def _vowel_final_base(stem: str) -> str:
+    """«اروپایی» -> «اروپا», «کانادایی» -> «کانادا», «آمریکایی» -> «آمریکا»: a word ending in «ا»
+    makes its adjective with «یی», which hazm's lexicon lists as a word of its own, so a question
+    about «اروپا» did not find a passage about «قلعه‌های اروپایی». Only where the base is a
+    lexicon word; «ی» after a consonant is left alone («بازی» is not «باز», «کشتی» not «کشت»)."""
+    if len(stem) > 4 and stem.endswith("ایی") and stem[:-2] in _lexicon().frequency:
+        return stem[:-2]
+    return stem
 
 
 _ANALYZER = _Analyzer()

@@ -77,6 +77,24 @@ def test_suffixes_are_removed_down_to_a_lexicon_word(forms, stem):
     assert {tuple(tokens_of(form)) for form in forms} == {(stem,)}
 
 
+@pytest.mark.parametrize(
+    ("forms", "stem"),
+    [
+        (["اروپا", "اروپایی", "اروپاییان", "اروپایی‌ها"], "اروپا"),
+        (["کانادا", "کانادایی"], "کانادا"),
+        (["آمریکا", "آمریکایی", "آمریکایی‌ها"], "امریکا"),
+    ],
+)
+def test_the_adjective_of_a_vowel_final_word_is_read_as_the_word(forms, stem):
+    assert {tuple(tokens_of(form)) for form in forms} == {(stem,)}
+
+
+@pytest.mark.parametrize("word", ["بازی", "کشتی", "نهایی", "شناسایی"])
+def test_other_words_ending_in_i_keep_it(word):
+    # «ی» after a consonant makes other words too; «نها», «شناسا» are not words.
+    assert tokens_of(word) == [normalize(word)]
+
+
 @pytest.mark.parametrize("word", ["موسولینی", "ایران", "تهران", "رزین", "2016", "python"])
 def test_words_and_names_are_not_cut_into_other_words(word):
     assert tokens_of(word) == [normalize(word)]
