@@ -66,6 +66,17 @@ TINY_DOCS = {
 }
 
 
+def corpus_index(documents: dict[str, str], folder: Path, encoder: FakeEncoder) -> Path:
+    """`documents` (file name -> text) written to folder/corpus and indexed into folder/index."""
+    from qa.build import build_index
+
+    (folder / "corpus").mkdir()
+    for name, text in documents.items():
+        (folder / "corpus" / name).write_text(text, encoding="utf-8")
+    build_index(folder / "corpus", folder / "index", encoder, show_progress=False)
+    return folder / "index"
+
+
 @pytest.fixture
 def tiny_corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"

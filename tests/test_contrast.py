@@ -9,6 +9,7 @@ from qa.contrast import contrast_shares, words_held
 from qa.fusion import FusionSettings
 from qa.lexical import analyze_passage
 from qa.search import Searcher
+from tests.conftest import corpus_index
 
 
 def shares_for(term_weights: dict[str, float], head: list[set[str]],
@@ -58,14 +59,7 @@ DOCS = {
 
 @pytest.fixture
 def front_index(tmp_path: Path, fake_encoder) -> Path:  # type: ignore[no-untyped-def]
-    from qa.build import build_index
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
-    return tmp_path / "index"
+    return corpus_index(DOCS, tmp_path, fake_encoder)
 
 
 def test_the_passage_with_the_telling_words_moves_up(front_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from qa.fusion import FusionSettings, boost
 from qa.lexical import analyze
 from qa.search import Searcher
 from qa.text import normalize
+from tests.conftest import corpus_index
 
 
 @pytest.mark.parametrize("question, subject", [
@@ -71,14 +72,7 @@ DOCS = {
 
 @pytest.fixture
 def moat_index(tmp_path: Path, fake_encoder) -> Path:  # type: ignore[no-untyped-def]
-    from qa.build import build_index
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name, text in DOCS.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
-    return tmp_path / "index"
+    return corpus_index(DOCS, tmp_path, fake_encoder)
 
 
 def test_a_what_is_question_finds_the_passage_that_defines_it(moat_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
