@@ -36,7 +36,8 @@ from qa.row_values import IN_MEMORY_LIMIT_BYTES, RowValues
 
 ANALYZER_NAME = "qa-persian"
 # 2: an adjective of a vowel-final word, «اروپایی», is read as the word, «اروپا».
-ANALYZER_VERSION = 2
+# 3: so is the plural of an adjective, «ایرانی‌ها», as its word, «ایران».
+ANALYZER_VERSION = 3
 # 2: each passage's tokens in text order are stored too (word pairs side by side, `proximity`).
 FORMAT_VERSION = 2
 PARAMS_FILE = "lexical.json"
@@ -178,7 +179,21 @@ class _Analyzer:
                 key = (frequency[candidate], len(candidate))
                 if key > best_key:
                     best, best_key = candidate, key
+        if best == word:
+            return self._adjective_plural_stem(word)
         return best
+
+    def _adjective_plural_stem(self, word: str) -> str:
+        """«ایرانی‌ها» -> «ایران», «عثمانی‌ها» -> «عثمان», as «ایرانی» -> «ایران»: the plural of an
+        adjective that is not itself a lexicon word (no suffix cut reached one). Only then, so
+        «کشتی‌ها» stays «کشتی» (a word), not «کشت»."""
+        for cut in range(_MIN_STEM + 1, len(word) - 1):
+            adjective, suffix = word[:cut], word[cut:]
+            if adjective.endswith("ی") and suffix.startswith("ها") and _SUFFIXES.fullmatch(suffix):
+                stem = self._suffix_stem(adjective)
+                if stem != adjective:
+                    return stem
+        return word
 
     def compound_parts(self, stem: str) -> tuple[str, ...]:
         """Parts of a compound: from hazm's lexicon (written with ZWNJ there) or by splitting
