@@ -352,6 +352,8 @@ def main() -> None:
     parser.add_argument("--holdout", type=float, default=0.2,
                         help="train a stand-in model without this share of PQuAD train (0: use the bundled model)")
     parser.add_argument("--write-calibration", action="store_true")
+    parser.add_argument("--synonym-weights", type=float, nargs="+", default=SYNONYM_WEIGHTS, metavar="W",
+                        help="try only these synonym weights (each takes ~10 min; default: %(default)s)")
     args = parser.parse_args()
     bundled = SentenceTransformerEncoder("bundled")
     held_ids = None
@@ -390,7 +392,7 @@ def main() -> None:
 
     # The synonym weight changes the word ranking itself, so each is collected anew.
     chosen = None
-    for synonym_weight in SYNONYM_WEIGHTS:
+    for synonym_weight in args.synonym_weights:
         collected = collect_all(synonym_weight)
         settings, score = tune(collected[0], synonym_weight)
         if chosen is None or score > chosen[1] + 1e-9:
