@@ -144,9 +144,9 @@ def framed(question: Question) -> Question:
 def low_overlap(row: dict, searcher: Searcher) -> bool:
     weights = searcher.lexical.term_weights(row["normalized"])
     wanted = set(row["question"].positive_ids)
-    positives = searcher.metadata.passages([i for i, doc in enumerate(row["doc_of"]) if doc in wanted])
-    return max((coverage(weights, searcher.passage_tokens(p))
-                for p in positives), default=0.0) < LOW_OVERLAP
+    positives = [i for i, doc in enumerate(row["doc_of"]) if doc in wanted]
+    return max((coverage(weights, tokens) for tokens in searcher.lexical.row_tokens(positives)),
+               default=0.0) < LOW_OVERLAP
 
 
 def answer_found(row: dict, searcher: Searcher, fusion: FusionSettings, abstention: Abstention) -> bool:

@@ -270,9 +270,9 @@ def top_signals(searcher: Searcher, row: dict, settings: FusionSettings,
     dense_top = float(dense[1][0]) if len(dense[1]) else 0.0
     if not len(ids):
         return None, Signals(dense_top=dense_top, coverage=0.0)
-    top = searcher.metadata.passages([int(ids[0])])[0]
     synonyms = searcher.thesaurus.synonyms if settings.synonym_weight > 0 else None
-    cover = coverage(searcher.lexical.term_weights(row["normalized"]), searcher.passage_tokens(top), synonyms)
+    top_tokens = searcher.lexical.row_tokens([int(ids[0])])[0]
+    cover = coverage(searcher.lexical.term_weights(row["normalized"]), top_tokens, synonyms)
     return int(ids[0]), Signals(dense_top=dense_top, coverage=cover)
 
 
