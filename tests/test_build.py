@@ -1,4 +1,5 @@
-"""The build pipeline: the parallel path gives the same index as the in-process one."""
+"""The build pipeline: the parallel path gives the same index as the in-process one; the eval
+cache key."""
 
 from __future__ import annotations
 
@@ -68,3 +69,15 @@ def test_parallel_build_equals_in_process_build(
     assert np.array_equal(one[1], two[1])
     assert generation.manifest["dense"] == {"kind": "flat", "metric": "inner_product"}
     assert {"load", "chunk_normalize_embed", "index_write", "save_publish"} <= set(timings)
+
+
+def test_the_eval_cache_key_follows_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An analyzer edited without a new version number must not reuse indexes cached before.
+    class Model:
+        fingerprint, query_prefix, passage_prefix = "f", "", ""
+
+    assert len(build.code_digest()) == 16
+    before = build.build_key("corpus", Model(), ChunkSettings())  # type: ignore[arg-type]
+    assert build.build_key("corpus", Model(), ChunkSettings()) == before  # type: ignore[arg-type]
+    monkeypatch.setattr(build, "code_digest", lambda: "edited")
+    assert build.build_key("corpus", Model(), ChunkSettings()) != before  # type: ignore[arg-type]
