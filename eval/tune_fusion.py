@@ -37,7 +37,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qa.abstain import CALIBRATION_FILE, Signals, coverage  # noqa: E402
+from qa.abstain import CALIBRATION_FILE, Signals, answer_weights, coverage  # noqa: E402
 from qa.background import Background  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
@@ -49,6 +49,7 @@ from qa.evaluate import (  # noqa: E402
     metrics_from_ranks,
 )
 from qa.fusion import FusionSettings, fuse  # noqa: E402
+from qa.lexical import verb_tokens  # noqa: E402
 from qa.search import FUSION_DEPTH, RerankMemo, Searcher  # noqa: E402
 
 CACHE = REPO / ".cache" / "qa"
@@ -272,7 +273,8 @@ def top_signals(searcher: Searcher, row: dict, settings: FusionSettings,
         return None, Signals(dense_top=dense_top, coverage=0.0)
     synonyms = searcher.thesaurus.synonyms if settings.synonym_weight > 0 else None
     top_tokens = searcher.lexical.row_tokens([int(ids[0])])[0]
-    cover = coverage(searcher.lexical.term_weights(row["normalized"]), top_tokens, synonyms)
+    weights = answer_weights(searcher.lexical.term_weights(row["normalized"]), verb_tokens(row["normalized"]))
+    cover = coverage(weights, top_tokens, synonyms)
     return int(ids[0]), Signals(dense_top=dense_top, coverage=cover)
 
 

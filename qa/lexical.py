@@ -242,6 +242,23 @@ def word_token(normalized_word: str) -> str | None:
     return found[0] if found else None
 
 
+def verb_tokens(normalized_text: str) -> frozenset[str]:
+    """The tokens of a text's words that hazm lists as conjugated verb forms («شد», «نبوده»,
+    «می‌کردند»), also where a form is a noun too («نام», «نبرد», «دوم»: 633 are lexicon words)."""
+    forms = _verb_forms()
+    return frozenset(token for word in _WORD.findall(normalized_text) if fold(word) in forms
+                     for token in _ANALYZER.query_tokens(word))
+
+
+@lru_cache(maxsize=1)
+def _verb_forms() -> frozenset[str]:
+    """hazm's one-word verb forms (35k of its 251k, the rest have a space), folded as passages
+    are; 0.1 s once hazm's tables are loaded."""
+    from qa.hazm_tables import hazm_tables
+
+    return frozenset(_fold_lexicon_word(form) for form in hazm_tables().verbs if form and " " not in form)
+
+
 def analyze_passage(normalized_text: str) -> list[str]:
     """Tokens of a passage for the index: `analyze` plus the parts of compound words."""
     words = _WORD.findall(normalized_text)

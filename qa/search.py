@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.abstain import Abstention, Signals, coverage, load_abstention, load_fusion
+from qa.abstain import Abstention, Signals, answer_weights, coverage, load_abstention, load_fusion
 from qa.answer_type import asked_kind
 from qa.colloquial import written_form
 from qa.contrast import CONTRAST_DEPTH, contrast_shares, words_held
@@ -24,7 +24,7 @@ from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
 from qa.evidence import SentenceCache, best_evidence
 from qa.fusion import FusionSettings, Ranking, boost, fuse
-from qa.lexical import LexicalIndex, analyze
+from qa.lexical import LexicalIndex, analyze, verb_tokens
 from qa.metadata import MetadataStore
 from qa.misspelling import respelled
 from qa.question_frame import without_frame
@@ -238,7 +238,7 @@ class Searcher:
             top = passages[0]
             top_tokens = self.passage_tokens(top)
             signals = Signals(dense_top=dense_top, coverage=coverage(
-                term_weights, top_tokens, self._synonyms()))
+                answer_weights(term_weights, verb_tokens(normalized)), top_tokens, self._synonyms()))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
         evidence: list[tuple[Evidence, ...]] = [() for _ in passages]

@@ -6,8 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from qa.abstain import UNCALIBRATED, Abstention, Signals, coverage, load_abstention, load_fusion
+from qa.abstain import (
+    UNCALIBRATED,
+    VERB_WEIGHT,
+    Abstention,
+    Signals,
+    answer_weights,
+    coverage,
+    load_abstention,
+    load_fusion,
+)
 from qa.fusion import FusionSettings
+from qa.lexical import verb_tokens
+from qa.text import normalize
 
 
 def test_coverage_is_the_share_of_the_question_weight_found() -> None:
@@ -41,3 +52,15 @@ def test_calibration_and_fusion_are_read_only_for_their_model(tmp_path: Path) ->
     assert load_fusion("sha256:other", path) == FusionSettings()
     path.write_text("{not json", encoding="utf-8")
     assert load_abstention("sha256:x", path) is UNCALIBRATED
+
+
+def test_verbs_weigh_less_in_the_answer_weights() -> None:
+    # «نبوده» is a verb form: the passage's lacking it counts for less than its lacking a noun.
+    question = normalize("چرا روابط دو کشور همیشه خوب نبوده؟")
+    verbs = verb_tokens(question)
+    assert verbs == {"نبوده"}
+    weights = {"روابط": 2.0, "خوب": 1.0, "نبوده": 2.0}
+    counted = answer_weights(weights, verbs)
+    assert counted == {"روابط": 2.0, "خوب": 1.0, "نبوده": 2.0 * VERB_WEIGHT}
+    passage = frozenset({"روابط", "خوب"})
+    assert coverage(counted, passage) > coverage(weights, passage)

@@ -21,6 +21,7 @@ from qa.lexical import (
     analyze,
     analyze_passage,
     analyzer_settings,
+    verb_tokens,
 )
 from qa.text import normalize
 
@@ -380,3 +381,10 @@ def test_word_token_is_analyze_without_the_cache() -> None:
         assert [word_token(word)] == analyze(word)
     assert word_token("کسانی") is None and analyze("کسانی") == []  # a question word
     assert word_token("زیپیلوفسقک") == "زیپیلوفسقک" and "زیپیلوفسقک" not in _ANALYZER._query_cache
+
+
+def test_verb_forms_are_told_from_nouns() -> None:
+    question = normalize("روس‌هایی که در قزاقستان زندگی می‌کردند بعد از استقلال این کشور چه کردند؟")
+    assert verb_tokens(question) == {analyze(normalize("می‌کردند"))[0], "کردند"}
+    assert verb_tokens(normalize("قزاقستان کی از شوروی جدا شد؟")) == {"شد"}
+    assert not verb_tokens(normalize("روابط قزاقستان با روسیه"))
