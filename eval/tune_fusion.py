@@ -37,7 +37,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from qa.abstain import CALIBRATION_FILE, Signals, answer_weights, coverage  # noqa: E402
+from qa.abstain import CALIBRATION_FILE, Signals  # noqa: E402
 from qa.background import Background  # noqa: E402
 from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
@@ -49,7 +49,6 @@ from qa.evaluate import (  # noqa: E402
     metrics_from_ranks,
 )
 from qa.fusion import FusionSettings, fuse  # noqa: E402
-from qa.lexical import verb_tokens  # noqa: E402
 from qa.search import FUSION_DEPTH, RerankMemo, Searcher  # noqa: E402
 
 CACHE = REPO / ".cache" / "qa"
@@ -271,11 +270,9 @@ def top_signals(searcher: Searcher, row: dict, settings: FusionSettings,
     dense_top = float(dense[1][0]) if len(dense[1]) else 0.0
     if not len(ids):
         return None, Signals(dense_top=dense_top, coverage=0.0)
-    synonyms = searcher.thesaurus.synonyms if settings.synonym_weight > 0 else None
-    top_tokens = searcher.lexical.row_tokens([int(ids[0])])[0]
-    weights = answer_weights(searcher.lexical.term_weights(row["normalized"]), verb_tokens(row["normalized"]))
-    cover = coverage(weights, top_tokens, synonyms)
-    return int(ids[0]), Signals(dense_top=dense_top, coverage=cover)
+    top = int(ids[0])
+    cover = searcher.answer_coverage(row["normalized"], top, searcher.lexical.term_weights(row["normalized"]), settings)
+    return top, Signals(dense_top=dense_top, coverage=cover)
 
 
 def abstention_samples(searcher: Searcher, rows: list[dict], settings: FusionSettings) -> tuple[np.ndarray, np.ndarray]:

@@ -235,10 +235,8 @@ class Searcher:
 
         signals = Signals(dense_top=dense_top, coverage=0.0)
         if passages:
-            top = passages[0]
-            top_tokens = self.passage_tokens(top)
-            signals = Signals(dense_top=dense_top, coverage=coverage(
-                answer_weights(term_weights, verb_tokens(normalized)), top_tokens, self._synonyms()))
+            signals = Signals(dense_top=dense_top,
+                              coverage=self.answer_coverage(normalized, passages[0].id, term_weights))
         confidence = self.abstention.probability(signals) if passages else 0.0
 
         evidence: list[tuple[Evidence, ...]] = [() for _ in passages]
@@ -256,6 +254,15 @@ class Searcher:
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
             confidence=round(confidence, 4), read_as=None if normalized == typed else normalized,
         )
+
+    def answer_coverage(self, normalized: str, passage_id: int, term_weights: dict[str, float],
+                        fusion: FusionSettings | None = None) -> float:
+        """The coverage signal of "answer found": the share of the question's word weight
+        (`term_weights`, verb forms at `qa.abstain.VERB_WEIGHT`) that the passage holds, a word
+        held by a synonym too where the fusion (default: this searcher's) uses synonyms. The
+        service and the calibration (eval/tune_fusion.py) both read it here."""
+        weights = answer_weights(term_weights, verb_tokens(normalized))
+        return coverage(weights, self.lexical.row_tokens([passage_id])[0], self._synonyms(fusion))
 
     def rerank(self, normalized: str, ids: np.ndarray, scores: np.ndarray, fusion: FusionSettings,
                term_weights: dict[str, float] | None = None,
@@ -310,11 +317,6 @@ class Searcher:
             found[passage.id] = tuple(tuple(analyze(normalize(words))[:MAX_SUBJECT_TOKENS]) for words in first_words)
             self._keep(self._openings, passage.id, found[passage.id])
         return found
-
-    def passage_tokens(self, passage) -> frozenset[str]:  # type: ignore[no-untyped-def]
-        """The tokens a passage was indexed with (title, text, cited footnotes; as the index
-        recorded them: `LexicalIndex.row_tokens`)."""
-        return self.lexical.row_tokens([passage.id])[0]
 
     def _keep(self, cache: dict, passage_id: int, value: object) -> None:
         """Remember a passage's prepared value in a per-passage cache, bounded to
