@@ -20,6 +20,13 @@ _TIME_QUESTION = re.compile(
 )
 _QUANTITY_QUESTION = re.compile(r"(^| )(چند|چقدر|چندمین|چندم)( |$|؟)|چه (تعداد|میزان|مقدار|اندازه)")
 _DIGIT = re.compile(r"\d")  # any script's digits: sentences are read in their original text
+# A year is a date, not an amount: «سال ۱۵۷۱», «در ۱۹۱۷», «۱۳۵۷ شمسی» do not answer "how many"
+# (but «۸۰ سال» and «۱۶۰۰ متر» do).
+_YEAR = re.compile(
+    r"(سال|سال‌های|سالهای|در)\s*\d{4}(?!\d)"
+    r"|(سال|سال‌های|سالهای)\s*\d{1,3}(?!\d)"
+    r"|\d{4}(?!\d)\s*(میلادی|شمسی|خورشیدی|هجری|قمری)"
+)
 # As the analyzer writes them («آ» as «ا», «ئ» as «ی»): Gregorian, Persian and lunar months.
 _MONTHS = frozenset([
     "ژانویه", "فوریه", "مارس", "اوریل", "اپریل", "مه", "ژوین", "ژوییه", "جولای", "اوت",
@@ -47,6 +54,6 @@ def holds_kind(kind: str | None, text: str, words: frozenset[str]) -> bool:
     `kind`: a date is a number or a month's name, a quantity a number in digits or words."""
     if kind is None:
         return False
-    if _DIGIT.search(text):
+    if _DIGIT.search(_YEAR.sub(" ", text) if kind == QUANTITY else text):
         return True
     return bool(words & (_MONTHS if kind == TIME else _NUMBER_WORDS))

@@ -38,6 +38,15 @@ def test_the_kind_a_question_asks_for(question: str, kind: str | None) -> None:
     (QUANTITY, "سه نفر کشته شدند.", True),
     (QUANTITY, "۱۵ بازیکن در زمین هستند.", True),
     (QUANTITY, "بازیکنان زیادی در زمین هستند.", False),
+    # A year is a date, not an amount; a span of years or a height in metres is one.
+    (QUANTITY, "ناوگان عثمانی در نبرد لپانتو در سال ۱۵۷۱ شکست خورد.", False),
+    (QUANTITY, "ماجراجویی نظامی وی در ۱۹۱۷ به پایان رسید.", False),
+    (QUANTITY, "این قانون در ۱۳۵۷ شمسی تصویب شد.", False),
+    (QUANTITY, "در سال‌های ۹۰ دوباره ساخته شد.", False),
+    (QUANTITY, "در ۱۹۱۷ حدود ۴۰ ترکش در بدنش ماند.", True),
+    (QUANTITY, "این روابط در طول ۸۰ سال ایجاد شده است.", True),
+    (QUANTITY, "کوه ۱۶۰۰ متر ارتفاع دارد.", True),
+    (TIME, "در سال ۱۵۷۱ شکست خورد.", True),
     (None, "در سال ۱۸۸۹.", False),
 ])
 def test_whether_a_sentence_holds_it(kind: str | None, sentence: str, holds: bool) -> None:
