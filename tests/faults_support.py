@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -32,8 +33,13 @@ class SlowEncoder(FakeEncoder):
 
     def __init__(self, delay_s: float = 0.0):
         self.delay_s = delay_s
+        # Set when a question starts being encoded: a test waits for it to know a request is
+        # in flight, rather than guess a sleep that a busy machine outlasts.
+        self.encoding = threading.Event()
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        if texts:
+            self.encoding.set()
         if self.delay_s and texts:
             time.sleep(self.delay_s)
         return super().encode_queries(texts)

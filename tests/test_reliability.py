@@ -89,13 +89,15 @@ async def _slow_request() -> None:
 # --- the whole app -----------------------------------------------------------------------------
 
 def test_full_server_answers_503_then_serves_again(tiny_index: Path) -> None:
-    with _client(tiny_index, SlowEncoder(0.3), max_concurrent_requests=1) as client:
+    encoder = SlowEncoder(0.3)
+    with _client(tiny_index, encoder, max_concurrent_requests=1) as client:
+        encoder.encoding.clear()
         results: list[int] = []
         worker = threading.Thread(
             target=lambda: results.append(client.get("/ask", params={"q": QUESTION, "k": 1}).status_code)
         )
         worker.start()
-        time.sleep(0.1)
+        assert encoder.encoding.wait(10)  # the first request is being worked on
         busy = client.get("/ask", params={"q": QUESTION, "k": 1})
         worker.join()
         assert results == [200]
