@@ -58,7 +58,6 @@ def bm25s_metrics(questions_path: Path, corpus_path: Path) -> dict[str, float]:
     """recall@1/5/10, MRR@10, nDCG@10 and count of bm25s with its own tokenizer on a question
     set: over the paragraphs of a JSONL corpus, or over the project's passages of a folder or
     text file of documents."""
-    logging.disable(logging.WARNING)
     questions = [json.loads(line) for line in questions_path.open(encoding="utf-8")]
     texts, judge = (paragraph_corpus(corpus_path) if corpus_path.suffix == ".jsonl"
                     else passage_corpus(corpus_path))
@@ -73,6 +72,7 @@ def bm25s_metrics(questions_path: Path, corpus_path: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    logging.disable(logging.WARNING)
     questions_path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "eval" / "pquad_dev.jsonl"
     corpus_path = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "eval" / "pquad_corpus.jsonl"
     print(json.dumps(bm25s_metrics(questions_path, corpus_path)))

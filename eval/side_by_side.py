@@ -23,12 +23,10 @@ sys.path.insert(0, str(REPO / "eval"))
 
 from bm25s_reference import bm25s_metrics  # noqa: E402
 
-from qa.build import ChunkSettings  # noqa: E402
-from qa.embed import SentenceTransformerEncoder  # noqa: E402
-from qa.evaluate import evaluate, index_for_corpus, load_questions  # noqa: E402
-from qa.search import RETRIEVERS, Searcher  # noqa: E402
+from qa.cli import eval_searcher  # noqa: E402
+from qa.evaluate import evaluate, load_questions  # noqa: E402
+from qa.search import RETRIEVERS  # noqa: E402
 from qa.settings import Settings  # noqa: E402
-from qa.synonyms import thesaurus_for  # noqa: E402
 
 COLUMNS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10")
 
@@ -38,12 +36,7 @@ def main() -> None:
     questions_path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "eval" / "pquad_dev.jsonl"
     corpus_path = Path(sys.argv[2]) if len(sys.argv) > 2 else REPO / "eval" / "pquad_corpus.jsonl"
     started = time.strftime("%Y-%m-%d %H:%M")
-    settings = Settings()
-    encoder = SentenceTransformerEncoder(settings.model, query_prefix=settings.query_prefix,
-                                         passage_prefix=settings.passage_prefix)
-    chunking = ChunkSettings(max_chars=settings.max_chars, overlap_sentences=settings.overlap_sentences)
-    generation = index_for_corpus(corpus_path, settings.cache_dir, encoder, chunking)
-    searcher = Searcher(generation, encoder, thesaurus=thesaurus_for(settings.thesaurus))
+    searcher = eval_searcher(Settings(), corpus_path)
     questions = load_questions(questions_path)
     rows = []
     for retriever in RETRIEVERS:

@@ -146,13 +146,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from qa.evaluate import METRIC_KEYS, abstention_report, evaluate, load_questions
-    from qa.search import Searcher
 
     settings = _settings(index_dir=args.index)
     questions = load_questions(args.questions)
-    encoder = _encoder(settings)
-    generation = _eval_generation(settings, args.corpus, encoder)
-    searcher = Searcher(generation, encoder, thesaurus=_thesaurus(settings))
+    searcher = eval_searcher(settings, args.corpus)
     retriever = args.retriever or settings.retriever
     report = evaluate(
         searcher, questions, top_k=args.k, retriever=retriever,
@@ -183,6 +180,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
             "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in report.misses), encoding="utf-8"
         )
     return 0
+
+
+def eval_searcher(settings, corpus: Path | None):  # type: ignore[no-untyped-def]
+    """A searcher as `qa eval` measures with: over the default index, or over a cached index
+    built for `corpus` (eval/side_by_side.py uses it too)."""
+    from qa.search import Searcher
+
+    encoder = _encoder(settings)
+    return Searcher(_eval_generation(settings, corpus, encoder), encoder, thesaurus=_thesaurus(settings))
 
 
 def _eval_generation(settings, corpus: Path | None, encoder):  # type: ignore[no-untyped-def]
