@@ -132,6 +132,16 @@ def _compiled(patterns: Sequence[tuple[str, str]]) -> list[tuple[re.Pattern[str]
     return compiled
 
 
+def _tails_after_zwnj(entries: set[str]) -> set[str]:
+    """What follows each ZWNJ of each entry («می‌کرده‌اند» -> «کرده‌اند», «اند»). One regex pass
+    over all 280k entries (a lookahead, so the tails of one entry overlap): half the time of
+    splitting the 160k that hold a ZWNJ one by one, paid at every start."""
+    text = "\n".join(entries)
+    if text.count("\n") >= len(entries):  # an entry with a newline: never in hazm's lists
+        return {entry[i + 1:] for entry in entries for i, c in enumerate(entry) if c == ZWNJ}
+    return set(re.findall(ZWNJ + "(?=([^\n]*))", text))
+
+
 class FastNormalizer:
     """`normalize(text)` equals hazm's default Normalizer's, given that normalizer's `tables`;
     `reference()` returns hazm's normalizer itself, built only if the tables are not the ones
@@ -174,11 +184,7 @@ class FastNormalizer:
         self._joinable = set(n.verbs) | {word for word, count in n.words.items() if count > 0}
         # A pair "previous + ZWNJ + token" can be a known word only if `token` follows a ZWNJ
         # in one; other tokens (nearly all of them) need no lookup at all.
-        self._tails: set[str] = set()
-        for entry in self._joinable:
-            if ZWNJ in entry:
-                parts = entry.split(ZWNJ)
-                self._tails.update(ZWNJ.join(parts[i:]) for i in range(1, len(parts)))
+        self._tails = _tails_after_zwnj(self._joinable)
 
     def normalize(self, text: str) -> str:
         """hazm's default normalization of `text`."""

@@ -83,6 +83,10 @@ _WORD = re.compile(r"\w+")
 _LEXICON_LETTERS = str.maketrans(
     {"أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و", "ة": "ه", "ۀ": "ه", "ي": "ی", "ك": "ک"}
 )
+# _LEXICON_LETTERS then _FOLD as one map, and the letters it changes.
+_LEXICON_FOLD = {chr(code): chr(code).translate(_LEXICON_LETTERS).translate(_FOLD)
+                 for code in {*_LEXICON_LETTERS, *_FOLD}}
+_LEXICON_FOLDED_LETTER = re.compile("|".join(map(re.escape, _LEXICON_FOLD)))
 _MIN_STEM = 3  # shorter stems only before «ها» («سرها» -> «سر»); «رزین» must not become «رز»
 _MIN_PART = 3  # parts of compounds found by splitting unknown words
 _CACHE_LIMIT = 1_000_000
@@ -102,11 +106,24 @@ class _Lexicon:
     digest: str
 
 
-def _fold_lexicon_word(word: str) -> str:
-    word = word.strip()
-    if not word.isalpha():  # marks (Mn) are not letters: only such a word can hold one
-        word = "".join(c for c in word if unicodedata.category(c) != "Mn")
-    return word.translate(_LEXICON_LETTERS).translate(_FOLD).lower()
+def _fold_lexicon_words(words: list[str]) -> list[str]:
+    """hazm word-list entries folded as passages are (stripped, marks dropped, letters
+    unified, lower case). All in one string: `translate` and `lower` cost little per character
+    but much per call, and the word list and verb forms are 130k entries read at every start."""
+    kept = []
+    for word in words:
+        word = word.strip()
+        # Marks (Mn) are not letters, so only a word that is not all letters (ZWNJ aside) can
+        # hold one: the per-character check runs for a few entries, not for every compound.
+        if not word.replace("\u200c", "").isalpha():
+            word = "".join(c for c in word if unicodedata.category(c) != "Mn")
+        kept.append(word)
+    text = "\n".join(kept)
+    if text.count("\n") >= len(kept):  # a word with a newline: never in hazm's lists
+        return [word.translate(_LEXICON_LETTERS).translate(_FOLD).lower() for word in kept]
+    # `translate` looks up every character (~100 ns each); the few that change are replaced
+    # by one regex pass instead.
+    return _LEXICON_FOLDED_LETTER.sub(lambda found: _LEXICON_FOLD[found.group()], text).lower().split("\n")
 
 
 @lru_cache(maxsize=1)
@@ -115,11 +132,15 @@ def _lexicon() -> _Lexicon:
 
     frequency: dict[str, int] = {}
     compounds: dict[str, tuple[str, ...]] = {}
-    for word, count in hazm_tables().word_list:
-        folded = _fold_lexicon_word(word)
+    entries = hazm_tables().word_list
+    folded_words = _fold_lexicon_words([word for word, _ in entries])
+    for (_, count), folded in zip(entries, folded_words, strict=True):
         frequency[folded] = max(count, frequency.get(folded, 0))
-        if "\u200c" in word:
-            compounds.setdefault(folded, tuple(_fold_lexicon_word(p) for p in word.split("\u200c")))
+    joined = [(folded, word.split("\u200c")) for (word, _), folded in zip(entries, folded_words, strict=True)
+              if "\u200c" in word]
+    folded_parts = iter(_fold_lexicon_words([part for _, parts in joined for part in parts]))
+    for folded, parts in joined:
+        compounds.setdefault(folded, tuple(next(folded_parts) for _ in parts))
     blob = json.dumps([sorted(frequency.items()), sorted(compounds.items())], ensure_ascii=False)
     return _Lexicon(frequency, compounds, hashlib.sha256(blob.encode()).hexdigest()[:16])
 
@@ -256,7 +277,7 @@ def _verb_forms() -> frozenset[str]:
     are; 0.1 s once hazm's tables are loaded."""
     from qa.hazm_tables import hazm_tables
 
-    return frozenset(_fold_lexicon_word(form) for form in hazm_tables().verbs if form and " " not in form)
+    return frozenset(_fold_lexicon_words([form for form in hazm_tables().verbs if form and " " not in form]))
 
 
 def analyze_passage(normalized_text: str) -> list[str]:

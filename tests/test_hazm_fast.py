@@ -98,3 +98,23 @@ def test_other_hazm_tables_fall_back_to_hazm() -> None:
     fast = hazm_fast.FastNormalizer(tables_of(changed, words_list()), lambda: changed)
     assert not fast.exact
     assert fast.normalize("گل ستان") == changed.normalize("گل ستان")
+
+
+def _tails_one_by_one(entries: set[str]) -> set[str]:
+    tails: set[str] = set()
+    for entry in entries:
+        parts = entry.split(hazm_fast.ZWNJ)
+        tails.update(hazm_fast.ZWNJ.join(parts[i:]) for i in range(1, len(parts)))
+    return tails
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sets(st.text(alphabet="اب\u200cمی\n ", max_size=12), max_size=8))
+def test_tails_after_zwnj_are_those_of_splitting_each_entry(entries: set[str]) -> None:
+    assert hazm_fast._tails_after_zwnj(entries) == _tails_one_by_one(entries)
+
+
+def test_tails_after_zwnj_of_hazm_lists_are_those_of_splitting_each_entry() -> None:
+    tables = _fast_normalizer()
+    entries = set(tables.verbs) | set(list(tables.words)[:5000])
+    assert hazm_fast._tails_after_zwnj(entries) == _tails_one_by_one(entries)

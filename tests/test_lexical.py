@@ -388,3 +388,20 @@ def test_verb_forms_are_told_from_nouns() -> None:
     assert verb_tokens(question) == {analyze(normalize("می‌کردند"))[0], "کردند"}
     assert verb_tokens(normalize("قزاقستان کی از شوروی جدا شد؟")) == {"شد"}
     assert not verb_tokens(normalize("روابط قزاقستان با روسیه"))
+
+
+def _fold_one(word: str) -> str:
+    import unicodedata
+
+    from qa.lexical import _FOLD, _LEXICON_LETTERS
+
+    word = "".join(c for c in word.strip() if unicodedata.category(c) != "Mn")
+    return word.translate(_LEXICON_LETTERS).translate(_FOLD).lower()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="أإٱؤةۀيكآئءابکی\u200c\u064e\u0651 \nAbΣ", max_size=10), max_size=8))
+def test_lexicon_words_fold_together_as_each_alone(words: list[str]) -> None:
+    from qa.lexical import _fold_lexicon_words
+
+    assert _fold_lexicon_words(words) == [_fold_one(word) for word in words]
