@@ -23,6 +23,10 @@ class FusionSettings:
     # How much a thesaurus synonym of a question word counts in the word query, relative to
     # the word itself (qa.synonyms; hybrid retrieval only; 0: no synonyms).
     synonym_weight: float = 0.0
+    # What a synonym counts for instead where no passage holds the question word itself (0: as
+    # `synonym_weight`). Then the synonyms are all the question has of that word; users word
+    # their questions in other words than a document's, most of all over one document.
+    absent_synonym_weight: float = 0.0
     # Added to a passage's fused score times the share of the question's word pairs it has
     # side by side (qa.lexical.LexicalIndex.proximity; hybrid only; 0: word order unused).
     proximity_weight: float = 0.0

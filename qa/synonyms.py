@@ -40,15 +40,18 @@ class Thesaurus:
 
     synonyms: Mapping[str, tuple[tuple[str, ...], ...]]
 
-    def expansions(self, query_tokens: Sequence[str]) -> dict[str, float]:
+    def expansions(self, query_tokens: Sequence[str],
+                   weight_of: Callable[[str], float] | None = None) -> dict[str, float]:
         """Tokens to add to a query of `query_tokens`, each with its share of a synonym
-        (1 / words in the phrase; the largest when several give it). Tokens the query already
-        has are not added."""
+        (1 / words in the phrase; the largest when several give it), times `weight_of(token)`
+        of the query token it stands for where that is given. Tokens the query already has are
+        not added."""
         present = set(query_tokens)
         found: dict[str, float] = {}
         for token in dict.fromkeys(query_tokens):
+            weight = 1.0 if weight_of is None else weight_of(token)
             for phrase in self.synonyms.get(token, ()):
-                share = 1.0 / len(phrase)
+                share = weight / len(phrase)
                 for word in phrase:
                     if word not in present and share > found.get(word, 0.0):
                         found[word] = share

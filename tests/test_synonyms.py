@@ -58,6 +58,14 @@ def test_expansions_leave_out_the_question_own_words_and_share_phrase_weight():
     assert expansions == {token: pytest.approx(1 / len(phrase)) for token in phrase}
 
 
+def test_expansions_weigh_each_synonym_by_the_word_it_stands_for():
+    found = thesaurus("درگذشت\tفوت", "آغاز\tشروع")
+    asked = analyze_text("درگذشت و آغاز")
+    weights = {analyze_text("درگذشت")[0]: 3.0, analyze_text("آغاز")[0]: 0.5}
+    assert found.expansions(asked, weight_of=lambda token: weights.get(token, 1.0)) == {
+        "فوت": pytest.approx(3.0), "شروع": pytest.approx(0.5)}
+
+
 def test_the_bundled_thesaurus_loads_and_expands():
     bundled = load_thesaurus()
     assert len(bundled.synonyms) > 1000
@@ -135,6 +143,25 @@ def test_hybrid_search_finds_a_passage_by_a_synonym(synonym_searcher: Searcher):
     # The lexical retriever stays plain BM25.
     assert np.array_equal(lexical[0], without[0])
     assert synonym_searcher.search("کرسی کشور", top_k=1).hits[0].passage.id == capital[0]
+
+
+def test_synonyms_of_a_word_no_passage_holds_take_the_absent_weight(synonym_searcher: Searcher):
+    synonym_searcher.thesaurus = thesaurus("پایتخت\tکرسی", "ایران\tکشور")
+    question = normalize("کرسی ایران")  # no passage says «کرسی»; some say «ایران»
+    asked, held = analyze_text("کرسی")[0], analyze_text("ایران")[0]
+    assert not synonym_searcher.lexical.has_token(asked) and synonym_searcher.lexical.has_token(held)
+    capital, country = analyze_text("پایتخت")[0], analyze_text("کشور")[0]
+    assert synonym_searcher.synonym_tokens(question, 0.5) == {capital: 0.5, country: 0.5}
+    assert synonym_searcher.synonym_tokens(question, 0.5, 3.0) == {capital: 3.0, country: 0.5}
+    assert synonym_searcher.synonym_tokens(question, 0.0, 3.0) == {}  # synonyms off: none at all
+    # The fusion's setting is what a search uses; the ranking moves the passage with «پایتخت» up.
+    vector = synonym_searcher.encoder.encode_queries([question])[0]
+    plain = synonym_searcher.rankings(question, vector, 5, "hybrid")[1]
+    absent = synonym_searcher.rankings(question, vector, 5, "hybrid", absent_synonym_weight=3.0)[1]
+    scores = dict(zip(*(a.tolist() for a in plain), strict=True))
+    boosted = dict(zip(*(a.tolist() for a in absent), strict=True))
+    holds_capital = [p.id for p in synonym_searcher.metadata.all_passages() if "پایتخت" in p.text]
+    assert holds_capital and all(boosted[i] > scores[i] for i in holds_capital)
 
 
 def test_a_synonym_in_the_passage_covers_the_question_word():
