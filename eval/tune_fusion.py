@@ -63,6 +63,10 @@ SYNONYM_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 # one document (+0.004 to +0.014 at 3); held-out PQuAD -0.0004 to 0. A word's IDF over its
 # synonym's instead of a fixed weight: +0.0020.
 ABSENT_SYNONYM_WEIGHT = 3.0
+# The same for a word only one passage holds (FusionSettings.rare_synonym_weight), chosen the same
+# way with the absent weight at 3: 1 / 1.5 gave +0.0009 / +0.0015 over the 19 sets, +0.0008 /
+# +0.0006 over the four tuned on; at 1 for words in one or two passages: +0.0009.
+RARE_SYNONYM_WEIGHT = 1.0
 # What the 20 best fused passages gain times their share of the question words that tell them
 # apart (qa.contrast), chosen with the train-side sets of eval/train_proxies.py (held-out PQuAD
 # train, FarsTail val, reworded, spoken; whole corpus, per article, one document per article:
@@ -194,17 +198,19 @@ def searcher_for(corpus: Path, encoder, chunking: ChunkSettings) -> Searcher:  #
 
 
 def collect(searcher: Searcher, questions: list[Question], synonym_weight: float = 0.0, *,
-            absent_synonym_weight: float = ABSENT_SYNONYM_WEIGHT, by_passage: bool = False) -> list[dict]:
+            absent_synonym_weight: float = ABSENT_SYNONYM_WEIGHT,
+            rare_synonym_weight: float = RARE_SYNONYM_WEIGHT, by_passage: bool = False) -> list[dict]:
     """Both rankings (doc ids per row, or `passage_key`s when `by_passage`) for every question,
     computed once (the word ranking with thesaurus synonyms at `synonym_weight`, those of
-    words no passage holds at `absent_synonym_weight`)."""
+    words no passage holds at `absent_synonym_weight`, of words one passage holds at
+    `rare_synonym_weight`)."""
     normalized = [searcher.question_text(q.question) for q in questions]
     vectors = searcher.encoder.encode_queries(normalized)
     doc_of = [passage_key(p) if by_passage else p.doc_id for p in searcher.metadata.all_passages()]
     rows = []
     for question, norm, vector in zip(questions, normalized, vectors, strict=True):
         dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid", synonym_weight,
-                                           absent_synonym_weight)
+                                           absent_synonym_weight, rare_synonym_weight)
         # The lexical retriever alone is plain BM25 (synonyms are a hybrid feature).
         plain = searcher.rankings(norm, vector, FUSION_DEPTH, "lexical")[1] if synonym_weight > 0 else lexical
         rows.append({"question": question, "normalized": norm, "dense": dense, "lexical": lexical,
@@ -235,13 +241,15 @@ def tune(sets: dict[str, list[dict]], synonym_weight: float = 0.0) -> tuple[Fusi
     """The fusion with the best mean MRR@10 over `sets` (collected at `synonym_weight`)."""
     grid = [FusionSettings("blend", d / 20, subword_weight=s / 20, synonym_weight=synonym_weight,
                            absent_synonym_weight=ABSENT_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0,
+                           rare_synonym_weight=RARE_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0,
                            proximity_weight=p, contrast_weight=CONTRAST_WEIGHT,
                            definition_weight=DEFINITION_WEIGHT,
                            evidence_weight=EVIDENCE_WEIGHT)
             for p in PROXIMITY_WEIGHTS for d in range(0, 11) for s in range(0, 17) if d + s <= 20]
     # Reciprocal rank never won; its scores are on another scale, so no word-order bonus.
     grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10, synonym_weight=synonym_weight,
-                            absent_synonym_weight=ABSENT_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0)
+                            absent_synonym_weight=ABSENT_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0,
+                            rare_synonym_weight=RARE_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0)
              for d in range(1, 6) for s in range(0, 6) for k in (5, 20, 60) if d + s < 10]
     print(f"\nsynonym weight {synonym_weight}: the best fusion of each kind")
     print("| fusion | " + " | ".join(f"{name} MRR@10" for name in sets) + " | mean |")

@@ -27,6 +27,8 @@ class FusionSettings:
     # `synonym_weight`). Then the synonyms are all the question has of that word; users word
     # their questions in other words than a document's, most of all over one document.
     absent_synonym_weight: float = 0.0
+    # The same for a question word that only one passage holds (0: as `synonym_weight`).
+    rare_synonym_weight: float = 0.0
     # Added to a passage's fused score times the share of the question's word pairs it has
     # side by side (qa.lexical.LexicalIndex.proximity; hybrid only; 0: word order unused).
     proximity_weight: float = 0.0

@@ -726,6 +726,11 @@ class LexicalIndex:
         """Whether some passage holds this index token."""
         return token in self._vocab
 
+    def token_frequency(self, token: str) -> int:
+        """How many passages hold this index token."""
+        term = self._vocab.get(token)
+        return 0 if term is None else self._doc_freq(term)
+
     def search_many(
         self, normalized_queries: Sequence[str], top_k: int
     ) -> list[tuple[np.ndarray, np.ndarray]]:

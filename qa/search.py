@@ -129,11 +129,13 @@ class Searcher:
 
     def rankings(self, normalized: str, query_vector, depth: int, retriever: str,  # type: ignore[no-untyped-def]
                  synonym_weight: float | None = None,
-                 absent_synonym_weight: float | None = None) -> tuple[Ranking, Ranking]:
+                 absent_synonym_weight: float | None = None,
+                 rare_synonym_weight: float | None = None) -> tuple[Ranking, Ranking]:
         """The dense and lexical rankings (either may be empty when not asked for). For
         hybrid, the word query takes in the question words' synonyms at `synonym_weight`, those
-        of words no passage holds at `absent_synonym_weight` (defaults: the fusion settings');
-        the lexical retriever stays plain BM25."""
+        of words no passage holds at `absent_synonym_weight`, of words one passage holds at
+        `rare_synonym_weight` (defaults: the fusion settings'); the lexical retriever stays
+        plain BM25."""
         empty: Ranking = (np.empty(0, np.int64), np.empty(0, np.float32))
         dense, lexical = empty, empty
         if retriever in ("hybrid", "dense"):
@@ -145,7 +147,10 @@ class Searcher:
         weight = self.fusion.synonym_weight if synonym_weight is None else synonym_weight
         if absent_synonym_weight is None:
             absent_synonym_weight = self.fusion.absent_synonym_weight
-        synonyms = self.synonym_tokens(normalized, weight, absent_synonym_weight) if retriever == "hybrid" else None
+        if rare_synonym_weight is None:
+            rare_synonym_weight = self.fusion.rare_synonym_weight
+        synonyms = (self.synonym_tokens(normalized, weight, absent_synonym_weight, rare_synonym_weight)
+                    if retriever == "hybrid" else None)
         if synonyms:
             # Synonyms rescore the passages either ranking found, rather than search the whole
             # corpus: common synonyms have long posting lists, and at a million passages a
@@ -154,18 +159,21 @@ class Searcher:
             lexical = self.lexical.score_rows(normalized, candidates, depth, synonyms)
         return dense, lexical
 
-    def synonym_tokens(self, normalized: str, weight: float, absent_weight: float = 0.0) -> dict[str, float]:
+    def synonym_tokens(self, normalized: str, weight: float, absent_weight: float = 0.0,
+                       rare_weight: float = 0.0) -> dict[str, float]:
         """The question words' thesaurus synonyms, each weighted `weight` x its share; the
-        synonyms of a word no passage holds weighted `absent_weight` instead, where it is > 0
-        (the word itself can match nothing there, so its synonyms are all the question has of
-        it). No synonyms at all at `weight` 0."""
+        synonyms of a word no passage holds weighted `absent_weight` instead, and of a word one
+        passage holds `rare_weight`, where those are > 0 (the word itself can match nothing, or
+        one passage, so its synonyms are all, or nearly all, the question has of it). No
+        synonyms at all at `weight` 0."""
         if weight <= 0:
             return {}
         tokens = analyze(normalized)
-        if absent_weight <= 0:
+        if absent_weight <= 0 and rare_weight <= 0:
             return {token: weight * share for token, share in self.thesaurus.expansions(tokens).items()}
+        by_frequency = {0: absent_weight or weight, 1: rare_weight or weight}
         return self.thesaurus.expansions(
-            tokens, weight_of=lambda token: weight if self.lexical.has_token(token) else absent_weight)
+            tokens, weight_of=lambda token: by_frequency.get(self.lexical.token_frequency(token), weight))
 
     def subword_ranking(self, normalized: str, dense: Ranking, lexical: Ranking) -> Ranking:
         """The 4-gram BM25 ranking of the best passages of either ranking (the rest are not

@@ -154,6 +154,15 @@ def test_synonyms_of_a_word_no_passage_holds_take_the_absent_weight(synonym_sear
     assert synonym_searcher.synonym_tokens(question, 0.5) == {capital: 0.5, country: 0.5}
     assert synonym_searcher.synonym_tokens(question, 0.5, 3.0) == {capital: 3.0, country: 0.5}
     assert synonym_searcher.synonym_tokens(question, 0.0, 3.0) == {}  # synonyms off: none at all
+    # A word only one passage holds: its synonyms at the rare weight.
+    synonym_searcher.thesaurus = thesaurus("پایتخت\tکرسی", "ایران\tکشور", "دماوند\tدنباوند")
+    rare, rare_synonym = analyze_text("دماوند")[0], analyze_text("دنباوند")[0]
+    assert synonym_searcher.lexical.token_frequency(rare) == 1
+    assert synonym_searcher.lexical.token_frequency(held) > 1
+    assert synonym_searcher.synonym_tokens(normalize("کرسی ایران دماوند"), 0.5, 3.0, 1.0) == {
+        capital: 3.0, country: 0.5, rare_synonym: 1.0}
+    assert synonym_searcher.synonym_tokens(normalize("کرسی ایران دماوند"), 0.5, 3.0) == {
+        capital: 3.0, country: 0.5, rare_synonym: 0.5}
     # The fusion's setting is what a search uses; the ranking moves the passage with «پایتخت» up.
     vector = synonym_searcher.encoder.encode_queries([question])[0]
     plain = synonym_searcher.rankings(question, vector, 5, "hybrid")[1]
