@@ -180,9 +180,6 @@ def main() -> None:
     encoder = SentenceTransformerEncoder(args.model or str(stand_in_model(0.2, training_ids)))
     bundled = SentenceTransformerEncoder("bundled")
     fusion = load_fusion(bundled.fingerprint)  # the shipped fusion settings
-    # The word query's synonym weights as the shipped fusion sets them.
-    synonyms = {"synonym_weight": fusion.synonym_weight, "absent_synonym_weight": fusion.absent_synonym_weight,
-                "rare_synonym_weight": fusion.rare_synonym_weight}
     chunking = ChunkSettings()
     questions = [q for q in load_questions(REPO / "data" / "pquad_train_questions.jsonl")
                  if set(q.positive_ids) <= held_ids]
@@ -190,36 +187,36 @@ def main() -> None:
     ft_corpus, ft_questions = farstail_val_set(CACHE / "farstail")
     farstail = searcher_for(ft_corpus, encoder, chunking)
     sets: dict[str, list[tuple[dict, Searcher]]] = {
-        "pquad-train": [(row, pquad) for row in collect(pquad, questions, **synonyms)],
+        "pquad-train": [(row, pquad) for row in collect(pquad, questions, fusion)],
         "pquad-article": [(row, searcher) for searcher, asked in article_searchers(questions, encoder, chunking)
-                          for row in collect(searcher, asked, **synonyms)],
-        "farstail-val": [(row, farstail) for row in collect(farstail, ft_questions, **synonyms)],
+                          for row in collect(searcher, asked, fusion)],
+        "farstail-val": [(row, farstail) for row in collect(farstail, ft_questions, fusion)],
     }
     reworded = load_questions(REWORDED)
-    sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded, **synonyms)]
+    sets["reworded"] = [(row, pquad) for row in collect(pquad, reworded, fusion)]
     sets["reworded-article"] = [(row, searcher) for searcher, asked in article_searchers(reworded, encoder, chunking)
-                                for row in collect(searcher, asked, **synonyms)]
+                                for row in collect(searcher, asked, fusion)]
     more = load_questions(REWORDED_MORE)
-    sets["reworded-more"] = [(row, pquad) for row in collect(pquad, more, **synonyms)]
+    sets["reworded-more"] = [(row, pquad) for row in collect(pquad, more, fusion)]
     sets["reworded-more-article"] = [(row, searcher) for searcher, asked in article_searchers(more, encoder, chunking)
-                                     for row in collect(searcher, asked, **synonyms)]
+                                     for row in collect(searcher, asked, fusion)]
     spoken_all = load_questions(SPOKEN, unanswerable=True)
     spoken = [q for q in spoken_all if q.answers]
-    sets["spoken"] = [(row, pquad) for row in collect(pquad, spoken, **synonyms)]
+    sets["spoken"] = [(row, pquad) for row in collect(pquad, spoken, fusion)]
     sets["spoken-article"] = [(row, searcher) for searcher, asked in article_searchers(spoken, encoder, chunking)
-                              for row in collect(searcher, asked, **synonyms)]
+                              for row in collect(searcher, asked, fusion)]
     typos = [m for m in map(misspelled, reworded) if m is not None]
-    sets["misspelled"] = [(row, pquad) for row in collect(pquad, typos, **synonyms)]
+    sets["misspelled"] = [(row, pquad) for row in collect(pquad, typos, fusion)]
     slips = [m for m in map(mistyped, reworded) if m is not None]
-    sets["mistyped"] = [(row, pquad) for row in collect(pquad, slips, **synonyms)]
+    sets["mistyped"] = [(row, pquad) for row in collect(pquad, slips, fusion)]
     pointed = [framed(q) for q in reworded]
-    sets["framed"] = [(row, pquad) for row in collect(pquad, pointed, **synonyms)]
+    sets["framed"] = [(row, pquad) for row in collect(pquad, pointed, fusion)]
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
                              ("reworded-more-long-article", more),
                              ("spoken-long-article", spoken), ("misspelled-long-article", typos),
                              ("mistyped-long-article", slips), ("framed-long-article", pointed)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
-                      for row in collect(searcher, asked, **synonyms, by_passage=True)]
+                      for row in collect(searcher, asked, fusion, by_passage=True)]
     no_answer = {}
     unanswerable = load_questions(UNANSWERABLE, unanswerable=True)
     misspelled_unanswerable = [m for m in map(misspelled, unanswerable) if m is not None]
@@ -228,13 +225,13 @@ def main() -> None:
                             ("misspelled, ", typos + misspelled_unanswerable),
                             ("mistyped, ", slips + mistyped_unanswerable),
                             ("framed, ", pointed + [framed(q) for q in unanswerable])):
-        no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, **synonyms)]
+        no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion)]
         no_answer[f"{register}article"] = [
             (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)
-            for row in collect(searcher, questions, **synonyms)]
+            for row in collect(searcher, questions, fusion)]
         no_answer[f"{register}long-article"] = [
             (row, searcher) for searcher, questions in long_article_sets(asked, encoder, chunking)
-            for row in collect(searcher, questions, **synonyms, by_passage=True)]
+            for row in collect(searcher, questions, fusion, by_passage=True)]
     print(f"model {encoder.name}, fusion {fusion}")
     print("| set | questions | retriever | R@1 | R@5 | MRR@10 |")
     print("|---|---|---|---|---|---|")

@@ -30,6 +30,7 @@ import functools
 import hashlib
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -160,8 +161,6 @@ def long_article_sets(questions: list[Question], encoder, chunking: ChunkSetting
 
 def answer_positives(passages: list, question: Question) -> Question:
     """`question` with positive_ids naming the `passages` (by `passage_key`) that hold an answer."""
-    from dataclasses import replace
-
     from qa.evaluate import contains_answer
 
     held = tuple(passage_key(p) for p in passages if contains_answer(p.text, question.answers))
@@ -197,22 +196,29 @@ def searcher_for(corpus: Path, encoder, chunking: ChunkSettings) -> Searcher:  #
     return searcher
 
 
-def collect(searcher: Searcher, questions: list[Question], synonym_weight: float = 0.0, *,
-            absent_synonym_weight: float = ABSENT_SYNONYM_WEIGHT,
-            rare_synonym_weight: float = RARE_SYNONYM_WEIGHT, by_passage: bool = False) -> list[dict]:
+def synonym_settings(synonym_weight: float) -> FusionSettings:
+    """The word query's synonym weights: `synonym_weight`, and where synonyms are on, the
+    weights for words no passage or one passage holds chosen above."""
+    on = synonym_weight > 0
+    return FusionSettings(synonym_weight=synonym_weight,
+                          absent_synonym_weight=ABSENT_SYNONYM_WEIGHT if on else 0.0,
+                          rare_synonym_weight=RARE_SYNONYM_WEIGHT if on else 0.0)
+
+
+def collect(searcher: Searcher, questions: list[Question], synonyms: FusionSettings | None = None, *,
+            by_passage: bool = False) -> list[dict]:
     """Both rankings (doc ids per row, or `passage_key`s when `by_passage`) for every question,
-    computed once (the word ranking with thesaurus synonyms at `synonym_weight`, those of
-    words no passage holds at `absent_synonym_weight`, of words one passage holds at
-    `rare_synonym_weight`)."""
+    computed once (the word ranking with thesaurus synonyms at the synonym weights of
+    `synonyms`, default none)."""
+    synonyms = synonyms or synonym_settings(0.0)
     normalized = [searcher.question_text(q.question) for q in questions]
     vectors = searcher.encoder.encode_queries(normalized)
     doc_of = [passage_key(p) if by_passage else p.doc_id for p in searcher.metadata.all_passages()]
     rows = []
     for question, norm, vector in zip(questions, normalized, vectors, strict=True):
-        dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid", synonym_weight,
-                                           absent_synonym_weight, rare_synonym_weight)
+        dense, lexical = searcher.rankings(norm, vector, FUSION_DEPTH, "hybrid", synonyms)
         # The lexical retriever alone is plain BM25 (synonyms are a hybrid feature).
-        plain = searcher.rankings(norm, vector, FUSION_DEPTH, "lexical")[1] if synonym_weight > 0 else lexical
+        plain = searcher.rankings(norm, vector, FUSION_DEPTH, "lexical")[1] if synonyms.synonym_weight > 0 else lexical
         rows.append({"question": question, "normalized": norm, "dense": dense, "lexical": lexical,
                      "plain_lexical": plain,
                      "subword": searcher.subword_ranking(norm, dense, lexical),
@@ -239,17 +245,13 @@ def mrr(rows: list[dict], settings: FusionSettings | None, which: str = "hybrid"
 
 def tune(sets: dict[str, list[dict]], synonym_weight: float = 0.0) -> tuple[FusionSettings, float]:
     """The fusion with the best mean MRR@10 over `sets` (collected at `synonym_weight`)."""
-    grid = [FusionSettings("blend", d / 20, subword_weight=s / 20, synonym_weight=synonym_weight,
-                           absent_synonym_weight=ABSENT_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0,
-                           rare_synonym_weight=RARE_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0,
-                           proximity_weight=p, contrast_weight=CONTRAST_WEIGHT,
-                           definition_weight=DEFINITION_WEIGHT,
-                           evidence_weight=EVIDENCE_WEIGHT)
+    synonyms = synonym_settings(synonym_weight)
+    grid = [replace(synonyms, method="blend", dense_weight=d / 20, subword_weight=s / 20,
+                    proximity_weight=p, contrast_weight=CONTRAST_WEIGHT,
+                    definition_weight=DEFINITION_WEIGHT, evidence_weight=EVIDENCE_WEIGHT)
             for p in PROXIMITY_WEIGHTS for d in range(0, 11) for s in range(0, 17) if d + s <= 20]
     # Reciprocal rank never won; its scores are on another scale, so no word-order bonus.
-    grid += [FusionSettings("rrf", d / 10, k, subword_weight=s / 10, synonym_weight=synonym_weight,
-                            absent_synonym_weight=ABSENT_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0,
-                            rare_synonym_weight=RARE_SYNONYM_WEIGHT if synonym_weight > 0 else 0.0)
+    grid += [replace(synonyms, method="rrf", dense_weight=d / 10, rrf_k=k, subword_weight=s / 10)
              for d in range(1, 6) for s in range(0, 6) for k in (5, 20, 60) if d + s < 10]
     print(f"\nsynonym weight {synonym_weight}: the best fusion of each kind")
     print("| fusion | " + " | ".join(f"{name} MRR@10" for name in sets) + " | mean |")
@@ -397,15 +399,16 @@ def main() -> None:
     reworded_articles = list(article_searchers(reworded, encoder, chunking))
 
     def collect_all(synonym_weight: float):  # type: ignore[no-untyped-def]
-        per_article = [(searcher, collect(searcher, asked, synonym_weight)) for searcher, asked in articles]
-        reworded_per_article = [(searcher, collect(searcher, asked, synonym_weight))
+        synonyms = synonym_settings(synonym_weight)
+        per_article = [(searcher, collect(searcher, asked, synonyms)) for searcher, asked in articles]
+        reworded_per_article = [(searcher, collect(searcher, asked, synonyms))
                                 for searcher, asked in reworded_articles]
         # PQuAD questions share the paragraph's words; FarsTail rewordings and the reworded
         # questions (written as users ask, on held-out train articles) share fewer, as real
         # users' questions do, so they weigh half of the choice.
-        sets = {"pquad-train": collect(pquad, train_questions, synonym_weight),
-                "farstail-val": collect(farstail, ft_questions, synonym_weight),
-                "reworded": collect(pquad, reworded, synonym_weight),
+        sets = {"pquad-train": collect(pquad, train_questions, synonyms),
+                "farstail-val": collect(farstail, ft_questions, synonyms),
+                "reworded": collect(pquad, reworded, synonyms),
                 "reworded-article": [row for _, rows in reworded_per_article for row in rows]}
         return sets, per_article, reworded_per_article
 

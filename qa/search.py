@@ -128,14 +128,11 @@ class Searcher:
         return self.dense.size
 
     def rankings(self, normalized: str, query_vector, depth: int, retriever: str,  # type: ignore[no-untyped-def]
-                 synonym_weight: float | None = None,
-                 absent_synonym_weight: float | None = None,
-                 rare_synonym_weight: float | None = None) -> tuple[Ranking, Ranking]:
+                 synonyms: FusionSettings | None = None) -> tuple[Ranking, Ranking]:
         """The dense and lexical rankings (either may be empty when not asked for). For
-        hybrid, the word query takes in the question words' synonyms at `synonym_weight`, those
-        of words no passage holds at `absent_synonym_weight`, of words one passage holds at
-        `rare_synonym_weight` (defaults: the fusion settings'); the lexical retriever stays
-        plain BM25."""
+        hybrid, the word query takes in the question words' synonyms at the synonym weights of
+        `synonyms` (default: this searcher's fusion; `synonym_tokens`); the lexical retriever
+        stays plain BM25."""
         empty: Ranking = (np.empty(0, np.int64), np.empty(0, np.float32))
         dense, lexical = empty, empty
         if retriever in ("hybrid", "dense"):
@@ -144,19 +141,16 @@ class Searcher:
             dense = (ids[0][keep].astype(np.int64), scores[0][keep])
         if retriever in ("hybrid", "lexical"):
             lexical = self.lexical.search(normalized, depth)
-        weight = self.fusion.synonym_weight if synonym_weight is None else synonym_weight
-        if absent_synonym_weight is None:
-            absent_synonym_weight = self.fusion.absent_synonym_weight
-        if rare_synonym_weight is None:
-            rare_synonym_weight = self.fusion.rare_synonym_weight
-        synonyms = (self.synonym_tokens(normalized, weight, absent_synonym_weight, rare_synonym_weight)
-                    if retriever == "hybrid" else None)
-        if synonyms:
+        weights = synonyms or self.fusion
+        synonyms_found = (self.synonym_tokens(normalized, weights.synonym_weight, weights.absent_synonym_weight,
+                                              weights.rare_synonym_weight)
+                          if retriever == "hybrid" else None)
+        if synonyms_found:
             # Synonyms rescore the passages either ranking found, rather than search the whole
             # corpus: common synonyms have long posting lists, and at a million passages a
             # search over them all took ~25 ms more per question (BENCHMARKS.md).
             candidates = np.union1d(lexical[0], dense[0])
-            lexical = self.lexical.score_rows(normalized, candidates, depth, synonyms)
+            lexical = self.lexical.score_rows(normalized, candidates, depth, synonyms_found)
         return dense, lexical
 
     def synonym_tokens(self, normalized: str, weight: float, absent_weight: float = 0.0,

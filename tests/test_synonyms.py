@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +136,7 @@ def test_hybrid_search_finds_a_passage_by_a_synonym(synonym_searcher: Searcher):
     question = normalize("کرسی کشور")  # no passage has either word; one says «پایتخت»
     vector = synonym_searcher.encoder.encode_queries([question])[0]
     _, with_synonyms = synonym_searcher.rankings(question, vector, 5, "hybrid")
-    _, without = synonym_searcher.rankings(question, vector, 5, "hybrid", synonym_weight=0.0)
+    _, without = synonym_searcher.rankings(question, vector, 5, "hybrid", FusionSettings(synonym_weight=0.0))
     _, lexical = synonym_searcher.rankings(question, vector, 5, "lexical")
     capital = [p.id for p in synonym_searcher.metadata.all_passages() if "پایتخت" in p.text]
     assert with_synonyms[0].tolist() == capital
@@ -166,7 +167,8 @@ def test_synonyms_of_a_word_no_passage_holds_take_the_absent_weight(synonym_sear
     # The fusion's setting is what a search uses; the ranking moves the passage with «پایتخت» up.
     vector = synonym_searcher.encoder.encode_queries([question])[0]
     plain = synonym_searcher.rankings(question, vector, 5, "hybrid")[1]
-    absent = synonym_searcher.rankings(question, vector, 5, "hybrid", absent_synonym_weight=3.0)[1]
+    absent = synonym_searcher.rankings(question, vector, 5, "hybrid",
+                                       replace(synonym_searcher.fusion, absent_synonym_weight=3.0))[1]
     scores = dict(zip(*(a.tolist() for a in plain), strict=True))
     boosted = dict(zip(*(a.tolist() for a in absent), strict=True))
     holds_capital = [p.id for p in synonym_searcher.metadata.all_passages() if "پایتخت" in p.text]
