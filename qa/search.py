@@ -205,14 +205,17 @@ class Searcher:
         return best_evidence(
             set(analyze(normalized)), term_weights,
             [(self.metadata.document(p.doc_id), p) for p in passages],
-            analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(fusion),
+            analyze=analyze, cache=self.sentence_cache, synonyms=self._synonyms(normalized, fusion),
             asked=asked_kind(normalized),
         )
 
-    def _synonyms(self, fusion: FusionSettings | None = None):  # type: ignore[no-untyped-def]
-        """The thesaurus's synonyms where the fusion (default: this searcher's) uses them:
-        coverage, evidence and contrast count them."""
-        return self.thesaurus.synonyms if (fusion or self.fusion).synonym_weight > 0 else None
+    def _synonyms(self, normalized: str, fusion: FusionSettings | None = None):  # type: ignore[no-untyped-def]
+        """The thesaurus's synonyms as the question reads them (its multi-word synonyms
+        counting as their headwords, `Thesaurus.for_question`) where the fusion (default: this
+        searcher's) uses them: coverage, evidence and contrast count them."""
+        if (fusion or self.fusion).synonym_weight <= 0:
+            return None
+        return self.thesaurus.for_question(analyze(normalized))
 
     def search(self, question: str, top_k: int = 5, retriever: str = "hybrid",
                with_evidence: bool = True) -> SearchResult:
@@ -274,7 +277,8 @@ class Searcher:
         held by a synonym too where the fusion (default: this searcher's) uses synonyms. The
         service and the calibration (eval/tune_fusion.py) both read it here."""
         weights = answer_weights(term_weights, verb_tokens(normalized))
-        return coverage(weights, self.lexical.row_tokens([passage_id])[0], self._synonyms(fusion))
+        return coverage(weights, self.lexical.row_tokens([passage_id])[0],
+                        self._synonyms(normalized, fusion))
 
     def rerank(self, normalized: str, ids: np.ndarray, scores: np.ndarray, fusion: FusionSettings,
                term_weights: dict[str, float] | None = None,
@@ -296,7 +300,7 @@ class Searcher:
             head = ids[:CONTRAST_DEPTH].tolist()
             unseen = [i for i in head if i not in memo.held]
             if unseen:
-                held = words_held(list(term_weights), self._synonyms(fusion),
+                held = words_held(list(term_weights), self._synonyms(normalized, fusion),
                                   lambda words: self.lexical.holding(words, unseen))
                 memo.held.update(zip(unseen, held, strict=True))
             rows = np.array([memo.held[i] for i in head], dtype=bool).reshape(len(head), len(term_weights))

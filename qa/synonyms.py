@@ -19,11 +19,12 @@ headword.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from qa.disk_cache import cached_json, fingerprint
@@ -32,30 +33,103 @@ from qa.errors import InputError, SettingsError
 THESAURUS_FILE = Path(__file__).parent / "thesaurus.tsv"
 # Synonyms used per question word, in the file's order (best first): more mostly adds noise.
 MAX_SYNONYMS = 6
+# Endings the last word of a multi-word synonym may have otherwise in a question: a verb's
+# person and tense («به دنیا آمد», «به دنیا آمدند» for «به دنیا آمده»).
+VERB_ENDINGS = frozenset({"", "ه", "ی", "م", "ن", "د", "ند", "ید", "یم", "ست", "اند"})
+
+Synonyms = Mapping[str, tuple[tuple[str, ...], ...]]
 
 
 @dataclass(frozen=True)
 class Thesaurus:
     """Query token -> synonym phrases (each a tuple of query tokens), best first."""
 
-    synonyms: Mapping[str, tuple[tuple[str, ...], ...]]
+    synonyms: Synonyms
 
     def expansions(self, query_tokens: Sequence[str],
                    weight_of: Callable[[str], float] | None = None) -> dict[str, float]:
         """Tokens to add to a query of `query_tokens`, each with its share of a synonym
         (1 / words in the phrase; the largest when several give it), times `weight_of(token)`
         of the query token it stands for where that is given. Tokens the query already has are
-        not added."""
+        not added. A multi-word synonym the question says counts as its headword
+        (`for_question`)."""
         present = set(query_tokens)
+        synonyms = self.for_question(query_tokens)
         found: dict[str, float] = {}
         for token in dict.fromkeys(query_tokens):
             weight = 1.0 if weight_of is None else weight_of(token)
-            for phrase in self.synonyms.get(token, ()):
+            for phrase in synonyms.get(token, ()):
                 share = weight / len(phrase)
                 for word in phrase:
                     if word not in present and share > found.get(word, 0.0):
                         found[word] = share
         return found
+
+    def for_question(self, query_tokens: Sequence[str]) -> Synonyms:
+        """`synonyms` as a question of `query_tokens` reads them: where it says a multi-word
+        synonym («از دنیا رفت», «به دنیا آمد»), each of that phrase's words also has the word the
+        phrase stands for and that word's one-word synonyms («درگذشت», «فوت», «وفات»). A one-word
+        synonym leads back to its headword in the file already; a phrase can only be found in
+        a question, in order. Its last word may differ in its ending (`VERB_ENDINGS`)."""
+        added: dict[str, dict[tuple[str, ...], None]] = {}
+        for start in range(len(query_tokens) - 1):
+            for length in range(2, self._longest_phrase + 1):
+                window = query_tokens[start:start + length]
+                if len(window) < length:
+                    break
+                for last, stands_for in self._phrases_by_opening.get(tuple(window[:-1]), ()):
+                    if _same_but_ending(last, window[-1]):
+                        for token in window:
+                            own = set(self.synonyms.get(token, ()))
+                            phrases = added.setdefault(token, {})
+                            for word in stands_for:
+                                if word != token and (word,) not in own:
+                                    phrases[(word,)] = None
+        if not added:
+            return self.synonyms
+        return _Overlay({token: tuple(self.synonyms.get(token, ())) + tuple(phrases)
+                         for token, phrases in added.items()}, self.synonyms)
+
+    @cached_property
+    def _phrases_by_opening(self) -> dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
+        """A multi-word synonym's words but the last -> (its last word, the words it stands for:
+        its headword, then the headword's one-word synonyms)."""
+        found: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+        for head, phrases in self.synonyms.items():
+            stands_for = (head, *(p[0] for p in self.synonyms[head] if len(p) == 1))
+            for phrase in phrases:
+                if len(phrase) > 1:
+                    found.setdefault(phrase[:-1], []).append((phrase[-1], stands_for))
+        return found
+
+    @cached_property
+    def _longest_phrase(self) -> int:
+        return max((len(opening) + 1 for opening in self._phrases_by_opening), default=0)
+
+
+class _Overlay(Mapping[str, tuple[tuple[str, ...], ...]]):
+    """`base` with some of its entries replaced or added (`top`), without copying `base`."""
+
+    def __init__(self, top: Synonyms, base: Synonyms) -> None:
+        self._top, self._base = top, base
+
+    def __getitem__(self, token: str) -> tuple[tuple[str, ...], ...]:
+        return self._top[token] if token in self._top else self._base[token]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._top
+        yield from (token for token in self._base if token not in self._top)
+
+    def __len__(self) -> int:
+        return len(self._base) + sum(token not in self._base for token in self._top)
+
+
+def _same_but_ending(said: str, asked: str) -> bool:
+    """Whether two words are one verb but for their endings (`VERB_ENDINGS`)."""
+    if said == asked:
+        return True
+    stem = os.path.commonprefix([said, asked])
+    return len(stem) >= 2 and said[len(stem):] in VERB_ENDINGS and asked[len(stem):] in VERB_ENDINGS
 
 
 EMPTY = Thesaurus(synonyms={})

@@ -67,6 +67,42 @@ def test_expansions_weigh_each_synonym_by_the_word_it_stands_for():
         "فوت": pytest.approx(3.0), "شروع": pytest.approx(0.5)}
 
 
+def test_a_phrase_the_question_says_counts_as_its_headword():
+    found = thesaurus("درگذشت\tفوت|از دنیا رفت|جان باخت", "متولد\tزاده|به دنیا آمده")
+    asked = analyze_text("شاعر کی از دنیا رفت؟")
+    read = found.for_question(asked)
+    died = analyze_text("درگذشت")[0]
+    for token in analyze_text("از دنیا رفت"):
+        # The phrase's words now also stand for the headword and its one-word synonyms.
+        assert (died,) in read[token] and ("فوت",) in read[token]
+    assert read.get(analyze_text("شاعر")[0]) is None
+    assert found.expansions(asked)[died] == pytest.approx(1.0)
+    assert found.expansions(asked)["فوت"] == pytest.approx(1.0)
+
+
+def test_a_phrase_matches_with_another_verb_ending_but_only_whole_and_in_order():
+    found = thesaurus("متولد\tزاده|به دنیا آمده")
+    born = analyze_text("متولد")[0]
+    assert born in found.expansions(analyze_text("او کجا به دنیا آمد؟"))  # «آمد» for «آمده»
+    assert born in found.expansions(analyze_text("کجا به دنیا آمدند"))
+    assert born not in found.expansions(analyze_text("دنیا به کجا آمد"))  # words out of order
+    assert born not in found.expansions(analyze_text("به دنیای تازه آمد"))  # words apart
+    assert born not in found.expansions(analyze_text("به دنیا امدادرسانی"))  # another word
+    # Without a phrase in the question, the thesaurus's own mapping is used as it is.
+    assert found.for_question(analyze_text("زاده کجاست")) is found.synonyms
+
+
+def test_a_phrase_counts_in_coverage_where_the_passage_has_its_headword():
+    from qa.abstain import coverage
+
+    found = thesaurus("درگذشت\tفوت|از دنیا رفت")
+    asked = analyze_text("شاعر کی از دنیا رفت")
+    weights = dict.fromkeys(asked, 1.0)
+    passage = set(analyze_text("شاعر در شیراز درگذشت"))
+    assert coverage(weights, passage, found.for_question(asked)) == 1.0
+    assert coverage(weights, passage, found.synonyms) < 1.0
+
+
 def test_the_bundled_thesaurus_loads_and_expands():
     bundled = load_thesaurus()
     assert len(bundled.synonyms) > 1000
