@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences repeated between passages.")
     keep_generations: int = Field(3, ge=1, le=100, description="Index generations kept on disk.")
     retriever: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Default retriever.")
-    thesaurus: str = Field("bundled", description="Synonyms the hybrid retriever adds to questions: 'bundled' (qa/thesaurus.tsv), the path of your own file in that format, or 'none'.")
+    thesaurus: str = Field("bundled", description="Synonyms the hybrid retriever adds to questions: 'bundled' (qa/thesaurus.tsv and the phrases of qa/thesaurus_phrases.tsv), the path of your own file in that format (read alone), or 'none'.")
     default_k: int = Field(5, ge=1, le=100, description="Passages returned when k is not given.")
     max_k: int = Field(50, ge=1, le=1000, description="Largest k a request may ask for.")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted.")

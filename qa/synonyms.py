@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -31,6 +31,9 @@ from qa.disk_cache import cached_json, fingerprint
 from qa.errors import InputError, SettingsError
 
 THESAURUS_FILE = Path(__file__).parent / "thesaurus.tsv"
+# Multi-word synonyms read only as their headword (`Thesaurus.phrases`; how it was written:
+# data/README.md). Part of the bundled thesaurus: a QA_THESAURUS file is read alone.
+PHRASES_FILE = Path(__file__).parent / "thesaurus_phrases.tsv"
 # Synonyms used per question word, in the file's order (best first): more mostly adds noise.
 MAX_SYNONYMS = 6
 # Endings the last word of a multi-word synonym may have otherwise in a question: a verb's
@@ -45,6 +48,9 @@ class Thesaurus:
     """Query token -> synonym phrases (each a tuple of query tokens), best first."""
 
     synonyms: Synonyms
+    # Headword token -> multi-word phrases that a question may say for it, read in that
+    # direction only (`for_question`): «به دنیا آمد» for «متولد».
+    phrases: Synonyms = field(default_factory=dict)
 
     def expansions(self, query_tokens: Sequence[str],
                    weight_of: Callable[[str], float] | None = None) -> dict[str, float]:
@@ -92,14 +98,15 @@ class Thesaurus:
 
     @cached_property
     def _phrases_by_opening(self) -> dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:
-        """A multi-word synonym's words but the last -> (its last word, the words it stands for:
-        its headword, then the headword's one-word synonyms)."""
+        """A multi-word synonym's or phrase's words but the last -> (its last word, the words it
+        stands for: its headword, then the headword's one-word synonyms)."""
         found: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
-        for head, phrases in self.synonyms.items():
-            stands_for = (head, *(p[0] for p in self.synonyms[head] if len(p) == 1))
-            for phrase in phrases:
-                if len(phrase) > 1:
-                    found.setdefault(phrase[:-1], []).append((phrase[-1], stands_for))
+        for source in (self.synonyms, self.phrases):
+            for head, phrases in source.items():
+                stands_for = (head, *(p[0] for p in self.synonyms.get(head, ()) if len(p) == 1))
+                for phrase in phrases:
+                    if len(phrase) > 1:
+                        found.setdefault(phrase[:-1], []).append((phrase[-1], stands_for))
         return found
 
     @cached_property
@@ -143,10 +150,12 @@ def holds(text_tokens: AbstractSet[str], token: str,
         all(word in text_tokens for word in phrase) for phrase in (synonyms or {}).get(token, ()))
 
 
-def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """Token -> synonym phrases from thesaurus lines; `analyze_text` turns raw text into
-    query tokens. A headword that is not exactly one token after analysis is skipped (it
-    could never be looked up)."""
+def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]], *, cap: int | None = MAX_SYNONYMS,
+          lead_back: bool = True) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Token -> synonym phrases from thesaurus lines, the first `cap` of each (None: all);
+    `analyze_text` turns raw text into query tokens. A headword that is not exactly one token
+    after analysis is skipped (it could never be looked up). With `lead_back`, a one-word
+    synonym also leads back to its headword."""
     phrases: dict[str, dict[tuple[str, ...], None]] = {}  # dicts as ordered sets
 
     def add(token: str, phrase: tuple[str, ...]) -> None:
@@ -167,11 +176,22 @@ def parse(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dic
         for synonym in rest.split("|"):
             phrase = tuple(analyze_text(synonym))
             add(head_tokens[0], phrase)
-            if len(phrase) == 1:
+            if lead_back and len(phrase) == 1:
                 reverse.append((phrase[0], (head_tokens[0],)))
     for token, phrase in reverse:  # after every headword's own synonyms: those come first
         add(token, phrase)
-    return {token: tuple(found)[:MAX_SYNONYMS] for token, found in phrases.items()}
+    return {token: tuple(found)[:cap] for token, found in phrases.items()}
+
+
+def parse_phrases(lines: Iterable[str], analyze_text: Callable[[str], list[str]]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Headword token -> its multi-word phrases from lines in the thesaurus's format (a phrase
+    that is one token after analysis, or holds the headword itself, says nothing more)."""
+    found: dict[str, dict[tuple[str, ...], None]] = {}
+    for head, phrases in parse(lines, analyze_text, cap=None, lead_back=False).items():
+        for phrase in phrases:
+            if len(phrase) > 1 and head not in phrase:
+                found.setdefault(head, {})[phrase] = None
+    return {head: tuple(phrases) for head, phrases in found.items()}
 
 
 def thesaurus_for(setting: str) -> Thesaurus:
@@ -179,28 +199,36 @@ def thesaurus_for(setting: str) -> Thesaurus:
     if setting == "none":
         return EMPTY
     try:
-        return load_thesaurus() if setting == "bundled" else load_thesaurus(Path(setting))
+        return load_thesaurus() if setting == "bundled" else load_thesaurus(Path(setting), None)
     except InputError as error:
         raise SettingsError(f"QA_THESAURUS: {error}") from error
 
 
 @lru_cache(maxsize=4)
-def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
-    """The thesaurus at `path`, analyzed with the current analyzer (cached per path in memory,
-    and on disk under the file's contents and everything that shapes the analysis)."""
+def load_thesaurus(path: Path = THESAURUS_FILE, phrases_path: Path | None = PHRASES_FILE) -> Thesaurus:
+    """The thesaurus at `path`, with the phrases at `phrases_path` (None: none), analyzed with
+    the current analyzer (cached per files in memory, and on disk under their contents and
+    everything that shapes the analysis)."""
     from qa.ingest import read_utf8
     from qa.lexical import analyze
     from qa.text import normalize
 
     text = read_utf8(path)  # an InputError (CorpusError) naming the file and the bad byte
+    phrase_text = read_utf8(phrases_path) if phrases_path is not None else ""
 
-    def analyzed() -> dict[str, list[list[str]]]:
-        found = parse(text.splitlines(), lambda phrase: analyze(normalize(phrase)))
-        return {token: [list(phrase) for phrase in phrases] for token, phrases in found.items()}
+    def analyzed() -> dict[str, dict[str, list[list[str]]]]:
+        def analyze_text(phrase: str) -> list[str]:
+            return analyze(normalize(phrase))
+
+        return {name: {token: [list(phrase) for phrase in phrases] for token, phrases in found.items()}
+                for name, found in (("synonyms", parse(text.splitlines(), analyze_text)),
+                                    ("phrases", parse_phrases(phrase_text.splitlines(), analyze_text)))}
 
     # One cache file per thesaurus file, so services using different ones keep both.
-    stored = cached_json(f"thesaurus-{fingerprint([str(path.resolve())])[:8]}", _analysis_key(text), analyzed)
-    return Thesaurus(synonyms={token: tuple(map(tuple, phrases)) for token, phrases in stored.items()})
+    files = [str(path.resolve()), str(phrases_path.resolve()) if phrases_path else ""]
+    stored = cached_json(f"thesaurus-{fingerprint(files)[:8]}", _analysis_key(text + "\0" + phrase_text), analyzed)
+    return Thesaurus(**{name: {token: tuple(map(tuple, phrases)) for token, phrases in found.items()}
+                        for name, found in stored.items()})
 
 
 def _analysis_key(text: str) -> str:

@@ -103,6 +103,31 @@ def test_a_phrase_counts_in_coverage_where_the_passage_has_its_headword():
     assert coverage(weights, passage, found.synonyms) < 1.0
 
 
+def test_phrases_are_read_as_their_headword_only_in_that_direction():
+    from qa.synonyms import parse_phrases
+
+    phrases = parse_phrases(["# phrases", "متولد\tبه دنیا آمد|زاده|متولد شد|چشم به جهان گشود"], analyze_text)
+    born = analyze_text("متولد")[0]
+    # A one-word phrase, or one holding the headword itself, adds nothing: left out.
+    assert phrases == {born: (tuple(analyze_text("به دنیا آمد")), tuple(analyze_text("چشم به جهان گشود")))}
+    found = Thesaurus(synonyms=parse(["متولد\tزاده"], analyze_text), phrases=phrases)
+    expanded = found.expansions(analyze_text("او کجا به دنیا آمد؟"))
+    assert expanded[born] == pytest.approx(1.0) and expanded["زاده"] == pytest.approx(1.0)
+    # The headword asked is widened by its synonyms, not by these phrases.
+    assert set(found.expansions(analyze_text("او کجا متولد شد"))) == {"زاده"}
+
+
+def test_a_thesaurus_file_of_ones_own_is_read_without_the_bundled_phrases(tmp_path: Path):
+    from qa.synonyms import thesaurus_for
+
+    own = tmp_path / "own.tsv"
+    own.write_text("درگذشت\tفوت\n", encoding="utf-8")
+    assert thesaurus_for(str(own)).phrases == {}
+    bundled = load_thesaurus()
+    assert len(bundled.phrases) > 1000
+    assert analyze_text("متولد")[0] in bundled.expansions(analyze_text("کجا به دنیا آمد"))
+
+
 def test_the_bundled_thesaurus_loads_and_expands():
     bundled = load_thesaurus()
     assert len(bundled.synonyms) > 1000
