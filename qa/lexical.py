@@ -535,6 +535,14 @@ class LexicalIndex:
         return [frozenset(tokens[term] for term in np.unique(sequence[start:end]).tolist())
                 for start, end in zip(bounds, bounds[1:], strict=False)]
 
+    def row_sequences(self, rows: Sequence[int]) -> list[list[str]]:
+        """The index tokens of each of `rows` in text order, as `analyze_passage` gave them."""
+        sequence, lengths = self._runs(rows)
+        bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+        tokens = self._token_list()
+        return [[tokens[term] for term in sequence[start:end].tolist()]
+                for start, end in zip(bounds, bounds[1:], strict=False)]
+
     def holding(self, tokens: Sequence[str], rows: Sequence[int]) -> np.ndarray:
         """Which of `rows` hold each of `tokens` (index tokens): a (rows, tokens) boolean
         matrix, read from the word sequences in one pass."""

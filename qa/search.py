@@ -274,11 +274,16 @@ class Searcher:
                         fusion: FusionSettings | None = None) -> float:
         """The coverage signal of "answer found": the share of the question's word weight
         (`term_weights`, verb forms at `qa.abstain.VERB_WEIGHT`) that the passage holds, a word
-        held by a synonym too where the fusion (default: this searcher's) uses synonyms. The
+        held by a synonym too where the fusion (default: this searcher's) uses synonyms, or by
+        a phrase the passage says for it (`Thesaurus.words_said`). The
         service and the calibration (eval/tune_fusion.py) both read it here."""
         weights = answer_weights(term_weights, verb_tokens(normalized))
-        return coverage(weights, self.lexical.row_tokens([passage_id])[0],
-                        self._synonyms(normalized, fusion))
+        held = self.lexical.row_tokens([passage_id])[0]
+        synonyms = self._synonyms(normalized, fusion)
+        if synonyms is not None:
+            # The passage may say a phrase for a question word («به دنیا آمد» for «متولد»).
+            held = held | self.thesaurus.words_said(self.lexical.row_sequences([passage_id])[0])
+        return coverage(weights, held, synonyms)
 
     def rerank(self, normalized: str, ids: np.ndarray, scores: np.ndarray, fusion: FusionSettings,
                term_weights: dict[str, float] | None = None,

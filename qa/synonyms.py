@@ -78,23 +78,34 @@ class Thesaurus:
         synonym leads back to its headword in the file already; a phrase can only be found in
         a question, in order. Its last word may differ in its ending (`VERB_ENDINGS`)."""
         added: dict[str, dict[tuple[str, ...], None]] = {}
-        for start in range(len(query_tokens) - 1):
-            for length in range(2, self._longest_phrase + 1):
-                window = query_tokens[start:start + length]
-                if len(window) < length:
-                    break
-                for last, stands_for in self._phrases_by_opening.get(tuple(window[:-1]), ()):
-                    if _same_but_ending(last, window[-1]):
-                        for token in window:
-                            own = set(self.synonyms.get(token, ()))
-                            phrases = added.setdefault(token, {})
-                            for word in stands_for:
-                                if word != token and (word,) not in own:
-                                    phrases[(word,)] = None
+        for window, stands_for in self.phrases_said(query_tokens):
+            for token in window:
+                own = set(self.synonyms.get(token, ()))
+                phrases = added.setdefault(token, {})
+                for word in stands_for:
+                    if word != token and (word,) not in own:
+                        phrases[(word,)] = None
         if not added:
             return self.synonyms
         return _Overlay({token: tuple(self.synonyms.get(token, ())) + tuple(phrases)
                          for token, phrases in added.items()}, self.synonyms)
+
+    def words_said(self, tokens: Sequence[str]) -> frozenset[str]:
+        """The words the multi-word synonyms and phrases said in a text of `tokens` (in order)
+        stand for: a passage that says «به دنیا آمد» says «متولد» (and «زاده»)."""
+        return frozenset(word for _, stands_for in self.phrases_said(tokens) for word in stands_for)
+
+    def phrases_said(self, tokens: Sequence[str]) -> Iterator[tuple[Sequence[str], tuple[str, ...]]]:
+        """Each multi-word synonym or phrase said in `tokens` (in order, its last word up to a
+        verb ending): (the tokens that say it, the words it stands for)."""
+        for start in range(len(tokens) - 1):
+            for length in range(2, self._longest_phrase + 1):
+                window = tokens[start:start + length]
+                if len(window) < length:
+                    break
+                for last, stands_for in self._phrases_by_opening.get(tuple(window[:-1]), ()):
+                    if _same_but_ending(last, window[-1]):
+                        yield window, stands_for
 
     @cached_property
     def _phrases_by_opening(self) -> dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]]:

@@ -286,3 +286,27 @@ def test_scoring_chosen_rows_equals_searching_them():
     only = index.score_rows(question, np.array([1]), 3, synonyms)
     assert only[0].tolist() == [1] and only[1][0] == pytest.approx(everything[1][everything[0].tolist().index(1)])
     assert len(index.score_rows(question, np.array([], dtype=np.int64), 3)[0]) == 0
+
+
+def test_a_passage_says_a_word_by_a_phrase_in_order():
+    from qa.lexical import analyze_passage
+
+    index = LexicalIndex.build(TEXTS, background=None)
+    assert index.row_sequences([1, 2]) == [analyze_passage(TEXTS[1]), analyze_passage(TEXTS[2])]
+    found = thesaurus("متولد\tزاده|به دنیا آمده")
+    born = analyze_text("متولد")[0]
+    assert found.words_said(index.row_sequences([1])[0]) == {born, "زاده"}  # «به دنیا آمد»
+    assert found.words_said(analyze_text("دنیا به آمد")) == frozenset()
+
+
+def test_coverage_counts_a_question_word_the_passage_says_by_a_phrase(tiny_index: Path, fake_encoder):  # type: ignore[no-untyped-def]
+    generation = store.load_current(tiny_index)[0]
+    fusion = FusionSettings("blend", 0.1, subword_weight=0.45, synonym_weight=0.5)
+    question = normalize("کوه دماوند کجا واقع است")  # the passage says «قرار دارد»
+
+    def covered(lines: tuple[str, ...]) -> float:
+        searcher = Searcher(generation, fake_encoder, fusion=fusion, thesaurus=thesaurus(*lines))
+        passage = next(p.id for p in searcher.metadata.all_passages() if "دماوند" in p.text)
+        return searcher.answer_coverage(question, passage, searcher.lexical.term_weights(question))
+
+    assert covered(("واقع\tقرار دارد",)) > covered(("واقع\tموجود",))
