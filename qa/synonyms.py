@@ -14,7 +14,9 @@ names another file in the same format, or "none".
 File format, UTF-8: `headword<TAB>synonym|synonym|...`; lines starting with # are comments.
 Headwords and synonyms are written as people write them: they are normalized and analyzed like
 questions, so any spelling or suffix form works. A one-word synonym also leads back to its
-headword.
+headword, and a multi-word one said in a question («از دنیا رفت») or a passage reads as its
+headword («درگذشت»), as do the phrases of qa/thesaurus_phrases.tsv (`Thesaurus.for_question`,
+`Thesaurus.words_said`; the phrase index is built at the first question, ~25 ms).
 """
 
 from __future__ import annotations
