@@ -77,7 +77,16 @@ class Thesaurus:
         synonym («از دنیا رفت», «به دنیا آمد»), each of that phrase's words also has the word the
         phrase stands for and that word's one-word synonyms («درگذشت», «فوت», «وفات»). A one-word
         synonym leads back to its headword in the file already; a phrase can only be found in
-        a question, in order. Its last word may differ in its ending (`VERB_ENDINGS`)."""
+        a question, in order. Its last word may differ in its ending (`VERB_ENDINGS`). Each
+        question is read several times (word query, coverage, contrast, evidence): the last
+        1,024 readings are kept."""
+        return self._question_readings(tuple(query_tokens))
+
+    @cached_property
+    def _question_readings(self) -> Callable[[tuple[str, ...]], Synonyms]:
+        return lru_cache(maxsize=1024)(self._read_question)
+
+    def _read_question(self, query_tokens: tuple[str, ...]) -> Synonyms:
         added: dict[str, dict[tuple[str, ...], None]] = {}
         for window, stands_for in self.phrases_said(query_tokens):
             for token in window:
@@ -139,6 +148,14 @@ class _Overlay(Mapping[str, tuple[tuple[str, ...], ...]]):
     def __getitem__(self, token: str) -> tuple[tuple[str, ...], ...]:
         return self._top[token] if token in self._top else self._base[token]
 
+    def get(self, token: str, default=None):  # type: ignore[no-untyped-def, override]
+        # Read for every word of every candidate sentence: Mapping.get's try/except is slower.
+        found = self._top.get(token)
+        return found if found is not None else self._base.get(token, default)
+
+    def __contains__(self, token: object) -> bool:
+        return token in self._top or token in self._base
+
     def __iter__(self) -> Iterator[str]:
         yield from self._top
         yield from (token for token in self._base if token not in self._top)
@@ -147,6 +164,7 @@ class _Overlay(Mapping[str, tuple[tuple[str, ...], ...]]):
         return len(self._base) + sum(token not in self._base for token in self._top)
 
 
+@lru_cache(maxsize=65_536)
 def _stems(word: str) -> tuple[str, ...]:
     """The word, and what is left of it without each of `VERB_ENDINGS` it ends in (2 letters at
     least): two words are one verb but for their endings when they share one of these."""
