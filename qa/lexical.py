@@ -525,23 +525,23 @@ class LexicalIndex:
         starts, ends = self._sequence_offsets[at], self._sequence_offsets[at + 1]
         return self._sequence.gather(starts, ends - starts), ends - starts
 
+    def _row_terms(self, rows: Sequence[int]) -> list[np.ndarray]:
+        """The term ids of each of `rows`, in text order."""
+        sequence, lengths = self._runs(rows)
+        bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+        return [sequence[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
     def row_tokens(self, rows: Sequence[int]) -> list[frozenset[str]]:
         """The distinct index tokens of each of `rows`, read from the word sequences: what
         `analyze_passage` gave for the passage's indexed text when it was built, without
         analyzing it again (0.017 against 0.69 ms a passage on the PQuAD index)."""
-        sequence, lengths = self._runs(rows)
-        bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
         tokens = self._token_list()
-        return [frozenset(tokens[term] for term in np.unique(sequence[start:end]).tolist())
-                for start, end in zip(bounds, bounds[1:], strict=False)]
+        return [frozenset(tokens[term] for term in np.unique(terms).tolist()) for terms in self._row_terms(rows)]
 
     def row_sequences(self, rows: Sequence[int]) -> list[list[str]]:
         """The index tokens of each of `rows` in text order, as `analyze_passage` gave them."""
-        sequence, lengths = self._runs(rows)
-        bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
         tokens = self._token_list()
-        return [[tokens[term] for term in sequence[start:end].tolist()]
-                for start, end in zip(bounds, bounds[1:], strict=False)]
+        return [[tokens[term] for term in terms.tolist()] for terms in self._row_terms(rows)]
 
     def holding(self, tokens: Sequence[str], rows: Sequence[int]) -> np.ndarray:
         """Which of `rows` hold each of `tokens` (index tokens): a (rows, tokens) boolean

@@ -278,11 +278,12 @@ class Searcher:
         a phrase the passage says for it (`Thesaurus.words_said`). The
         service and the calibration (eval/tune_fusion.py) both read it here."""
         weights = answer_weights(term_weights, verb_tokens(normalized))
-        held = self.lexical.row_tokens([passage_id])[0]
+        words = self.lexical.row_sequences([passage_id])[0]
+        held = frozenset(words)
         synonyms = self._synonyms(normalized, fusion)
         if synonyms is not None:
             # The passage may say a phrase for a question word («به دنیا آمد» for «متولد»).
-            held = held | self.thesaurus.words_said(self.lexical.row_sequences([passage_id])[0])
+            held |= self.thesaurus.words_said(words)
         return coverage(weights, held, synonyms)
 
     def rerank(self, normalized: str, ids: np.ndarray, scores: np.ndarray, fusion: FusionSettings,
