@@ -271,6 +271,11 @@ def verb_tokens(normalized_text: str) -> frozenset[str]:
                      for token in _ANALYZER.query_tokens(word))
 
 
+def is_verb_form(normalized_word: str) -> bool:
+    """Whether a normalized word is one of hazm's one-word verb forms («برسیم», «می‌کردند»)."""
+    return fold(normalized_word) in _verb_forms()
+
+
 @lru_cache(maxsize=1)
 def _verb_forms() -> frozenset[str]:
     """hazm's one-word verb forms (35k of its 251k, the rest have a space), folded as passages
@@ -307,6 +312,8 @@ class Vocabulary(Protocol):
     def document_frequency(self, word: str) -> int: ...
 
     def has_token(self, token: str) -> bool: ...  # some passage has this index token
+
+    def together(self, first: str, second: str) -> bool: ...  # some passage has both words
 
 
 def known_word(word: str, corpus: Vocabulary) -> bool:
@@ -733,6 +740,17 @@ class LexicalIndex:
     def has_token(self, token: str) -> bool:
         """Whether some passage holds this index token."""
         return token in self._vocab
+
+    def together(self, first: str, second: str) -> bool:
+        """Whether some passage holds both normalized words (every token of each)."""
+        found = [self._vocab.get(token) for token in analyze(first) + analyze(second)]
+        terms = [term for term in found if term is not None]
+        if not terms or len(terms) < len(found):
+            return False
+        rows = self._postings(terms[0])[0]
+        for term in terms[1:]:
+            rows = np.intersect1d(rows, self._postings(term)[0], assume_unique=True)
+        return bool(len(rows))
 
     def token_frequency(self, token: str) -> int:
         """How many passages hold this index token."""

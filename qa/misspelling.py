@@ -1,16 +1,18 @@
 """Misspelled question words, read as the corpus spells them.
 
-Two kinds of mistake leave a question word that matches no passage:
+Three kinds of mistake leave a question word that matches no passage:
 - a letter Persian writes alike: several letters stand for one sound (ز ذ ض ظ, س ص ث, ت ط,
   ه ح, ق غ, ا ع), and users pick the wrong one in words borrowed from Arabic («زخیره» for
   «ذخیره», «اصتلاح» for «اصطلاح»);
 - a slip of the hand: a letter left out, typed twice, two letters swapped, or the key next to
   the right one on the Persian keyboard («معون» for «معاون», «فسلفه» for «فلسفه», «مجنوع» for
-  «مجموع»).
+  «مجموع»);
+- a space left out after a letter that does not join the next («بنیتوموسولینی», «نفراز»,
+  «درسال»): on screen the two words look apart, so users never see the slip.
 Such a word also counts as the question's rarest word and absent from every passage, so the
 service says "no answer" to most questions holding one. `respelled` replaces a question word
-that neither hazm's lexicon nor the corpus knows by the corpus word one such mistake away, and
-leaves every other word alone.
+that neither hazm's lexicon nor the corpus knows by the two words it runs together, or else by
+the corpus word one such mistake away, and leaves every other word alone.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.lexical import Vocabulary, analyze, fold, known_word, word_token
+from qa.lexical import Vocabulary, analyze, fold, is_verb_form, known_word, word_token
 from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
@@ -50,6 +52,21 @@ NEIGHBOUR_KEYS = {
 # not a slip, and the nearest single word would change what is asked.
 _GLUED = frozenset({"در", "از", "به", "با", "بر", "تا", "که", "و", "دو", "سه", "چه", "چند", "این", "ان", "هر",
                     "یک", "را", "ها"})
+# Those a question runs into the next word («درسال», «دوبال»); not «چند», which opens compound
+# adjectives once their half-space is gone («چندلایه»: no «how many» question), nor «بر», which
+# opens verbs hazm lists with a space only («برخاسته» is no «بر خاسته»).
+_GLUED_BEFORE = _GLUED - {"چند", "بر"}
+# Those a question runs into the word before («شهررا», «نفراز», «چرکسیها»); not «و», «ان» or
+# «یک», which end many words and names («بنیتو», «شهراستان», «پولیتیک»).
+_GLUED_AFTER = frozenset({"را", "از", "در", "با", "به", "بر", "تا", "که", "چه", "ها"})
+# Letters that never join the letter after them: a space left out after one does not show.
+_NON_JOINING = frozenset("ادذرزژو")
+# Spoken endings (a plural, a possessive, the copula, a verb's person) that end a known word
+# in questions typed as people speak.
+_SPOKEN_ENDINGS = ("ا", "ایی", "شون", "ه", "ن", "و")
+# A content word read out of one unknown word is this long at least: shorter pieces are too
+# many to tell from chance («پایو» is no «پا» + «یو», spoken «باشن» no «با» + «شن»).
+_MIN_PART = 3
 
 
 def respellings(word: str) -> Iterator[str]:
@@ -103,6 +120,42 @@ def _glued(word: str, corpus: Vocabulary) -> bool:
                for at in range(1, len(word)))
 
 
+def glued_words(word: str, corpus: Vocabulary, *, content_too: bool = True) -> str | None:
+    """The two words `word` runs together, a space apart, or None: a short function word and
+    a corpus word («درسال» -> «در سال», «نفراز» -> «نفر از»), or (`content_too`) two corpus
+    words of 3 letters or more, split after a letter that does not join (so the slip is
+    invisible) and found in one passage together («بنیتوموسولینی» -> «بنیتو موسولینی»: two
+    words of a large corpus that no passage says together are more likely a name it lacks).
+    Of several splits, the one whose rarer word is in most passages. A verb form is no two
+    words («برسیم» is not «بر سیم»)."""
+    if not analyze(word) or is_verb_form(word) or _spoken_ending(word, corpus):
+        return None
+    found: list[tuple[int, str, str]] = []
+    for at in range(1, len(word)):
+        left, right = word[:at], word[at:]
+        if left == "در" and (right.startswith(("می", "نمی")) or is_verb_form(right)):
+            continue  # a verb after its preverb: «درمیاورد», «درامد» are one word
+        if (left in _GLUED_BEFORE and (len(right) >= _MIN_PART or right in _GLUED)) or (
+                right in _GLUED_AFTER and len(left) >= _MIN_PART):
+            content = right if left in _GLUED_BEFORE else left
+            if known_word(content, corpus):
+                found.append((corpus.document_frequency(content), left, right))
+        elif (content_too and word[at - 1] in _NON_JOINING and min(len(left), len(right)) >= _MIN_PART
+              and corpus.knows(left) and corpus.knows(right) and corpus.together(left, right)):
+            found.append((min(corpus.document_frequency(left), corpus.document_frequency(right)), left, right))
+    if not found:
+        return None
+    _, left, right = max(found)
+    return f"{left} {right}"
+
+
+def _spoken_ending(word: str, corpus: Vocabulary) -> bool:
+    """Whether `word` is a known word with a spoken ending the written form was not found for
+    («کشورا», «درختایی», «خودشون», «بهتره»): no two words («کشو را», «در ختایی»)."""
+    return any(word.endswith(ending) and len(word) - len(ending) >= _MIN_PART
+               and known_word(word[: -len(ending)], corpus) for ending in _SPOKEN_ENDINGS)
+
+
 def slip_spelling(word: str, corpus: Vocabulary) -> str | None:
     """The corpus word `word` is one slip of the hand from: the likeliest slip, then the word
     in most passages. The change must lie in the word's stem: in an ending it would read a
@@ -132,8 +185,9 @@ def corpus_spelling(word: str, corpus: Vocabulary, *, slips_too: bool = True) ->
 
 def respelled(normalized_question: str, corpus: Vocabulary) -> str:
     """`normalized_question` with each word unknown to hazm's lexicon and to the corpus
-    replaced by the corpus's spelling of it, where one is a sound-alike letter or a slip of the
-    hand away. Text in «» (titles, quotations) is kept as typed."""
+    replaced by the two words it runs together (`glued_words`), or by the corpus's spelling of
+    it, where one is a sound-alike letter or a slip of the hand away. Text in «» (titles,
+    quotations) is kept as typed."""
 
     unknown = 0
 
@@ -143,6 +197,10 @@ def respelled(normalized_question: str, corpus: Vocabulary) -> str:
         if len(word) < _MIN_LENGTH or not word.isalpha() or known_word(word, corpus):
             return word
         unknown += 1
-        return corpus_spelling(word, corpus, slips_too=unknown <= _MOST_SLIPS) or word
+        # A function word run in first; two content words only where no one-letter mistake
+        # explains the word («کارگردنی» is «کارگردانی», not «کار گردنی»).
+        return (glued_words(word, corpus, content_too=False)
+                or corpus_spelling(word, corpus, slips_too=unknown <= _MOST_SLIPS)
+                or glued_words(word, corpus) or word)
 
     return rewrite_unquoted_words(normalized_question, respell)

@@ -24,6 +24,9 @@ class Corpus:
     def has_token(self, token: str) -> bool:
         return token in self.tokens
 
+    def together(self, first: str, second: str) -> bool:  # one passage: every word is in it
+        return self.knows(first) and self.knows(second)
+
 
 CORPUS = Corpus("قزاقستان آستانه تهران خانه کشور مهندس گردشگر می‌کند می‌کنند می‌خواند می‌توانست همسایه آلمانی یوکو اونو")
 

@@ -405,3 +405,10 @@ def test_lexicon_words_fold_together_as_each_alone(words: list[str]) -> None:
     from qa.lexical import _fold_lexicon_words
 
     assert _fold_lexicon_words(words) == [_fold_one(word) for word in words]
+
+
+def test_together_says_whether_one_passage_holds_both_words(index: LexicalIndex) -> None:
+    assert index.together("بنیتو", "موسولینی")
+    assert index.together("ریو", "المپیک")
+    assert not index.together("موسولینی", "کارون")  # each in a passage, never in one
+    assert not index.together("موسولینی", "ناپلئون")  # a word no passage holds

@@ -6,7 +6,14 @@ import pytest
 
 from qa import store
 from qa.lexical import analyze
-from qa.misspelling import NEIGHBOUR_KEYS, corpus_spelling, respelled, respellings, slips
+from qa.misspelling import (
+    NEIGHBOUR_KEYS,
+    corpus_spelling,
+    glued_words,
+    respelled,
+    respellings,
+    slips,
+)
 from qa.search import Searcher
 from qa.text import normalize
 
@@ -16,6 +23,7 @@ class Corpus:
 
     def __init__(self, *passages: str) -> None:
         self.frequency: dict[str, int] = {}
+        self.passages = [set(analyze(normalize(passage))) for passage in passages]
         for passage in passages:
             for token in set(analyze(normalize(passage))):
                 self.frequency[token] = self.frequency.get(token, 0) + 1
@@ -29,6 +37,10 @@ class Corpus:
 
     def has_token(self, token: str) -> bool:
         return token in self.frequency
+
+    def together(self, first: str, second: str) -> bool:
+        wanted = set(analyze(first) + analyze(second))
+        return any(wanted <= passage for passage in self.passages)
 
 
 CORPUS = Corpus("ذخیره آب سد", "اصطلاح علمی", "ظل‌السلطان حاکم اصفهان", "سفر و صفر", "سفر دریایی")
@@ -90,7 +102,6 @@ def test_a_slip_of_the_hand_is_read_as_the_corpus_spells_the_word(typed: str, re
 @pytest.mark.parametrize("typed", [
     "غلسفه چیست",  # the first letter of a short word is taken as typed
     "اب میریزند",  # a verb form (hazm lists none): not read as «می‌ریزد»
-    "درسال ۱۳۵۷",  # two words run together, not a slip: not «ارسال»
     "درختایی",  # the change would be in the ending: no user meant «درختیی»
     "وینگ",  # a 4-letter word is only given back a left-out letter, not swapped into «ویگن»
 ])
@@ -102,6 +113,34 @@ def test_slips_are_looked_for_in_the_first_eight_unknown_words_only() -> None:
     noise = " ".join(["زیپیلو"] * 8)
     assert respelled(f"{noise} فسلفه", SLIPS) == f"{noise} فسلفه"
     assert respelled(f"{noise[:-7]} فسلفه", SLIPS) == f"{noise[:-7]} فلسفه"
+
+
+GLUED = Corpus("بنیتو موسولینی رهبر ایتالیا", "سال ۱۳۵۷ انقلاب", "ارسال نامه", "چند نفر از برندگان", "شهر استان تهران",
+               "کارگردانی فیلم", "کار سخت گردنی بلند", "هوا سرد", "دان بازیگر", "سیم برق")
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("درسال ۱۳۵۷", "در سال ۱۳۵۷"),  # a function word run into the next word (not the slip «ارسال»)
+    ("چند نفراز برندگان", "چند نفر از برندگان"),  # ... or the word before
+    ("بنیتوموسولینی کیست", "بنیتو موسولینی کیست"),  # two words one passage says, after «و»
+    ("شهراستان", "شهر استان"),  # «ان» and «و» end too many words to be read off one
+])
+def test_words_run_together_are_read_apart(typed: str, read: str) -> None:
+    assert respelled(normalize(typed), GLUED) == normalize(read)
+
+
+def test_words_no_passage_says_together_are_not_read_apart() -> None:
+    assert glued_words("هوادان", GLUED) is None  # «هوا», «دان»: in no passage together
+    assert glued_words("بنیتوایتالیا", GLUED) == "بنیتو ایتالیا"
+
+
+def test_a_one_letter_slip_comes_before_two_content_words() -> None:
+    assert glued_words("کارگردنی", GLUED) == "کار گردنی"  # both words are in the corpus ...
+    assert respelled("کارگردنی", GLUED) == "کارگردانی"  # ... but a left-out letter explains it
+
+
+def test_a_verb_form_is_not_two_words() -> None:
+    assert respelled("برسیم", GLUED) == "برسیم"  # not «بر سیم»
 
 
 @pytest.fixture
