@@ -54,8 +54,9 @@ _GLUED = frozenset({"در", "از", "به", "با", "بر", "تا", "که", "و"
                     "یک", "را", "ها"})
 # Those a question runs into the next word («درسال», «دوبال»); not «چند», which opens compound
 # adjectives once their half-space is gone («چندلایه»: no «how many» question), nor «بر», which
-# opens verbs hazm lists with a space only («برخاسته» is no «بر خاسته»).
-_GLUED_BEFORE = _GLUED - {"چند", "بر"}
+# opens verbs hazm lists with a space only («برخاسته» is no «بر خاسته»), nor the ending «ها» (a
+# name «هاوارد» is no «ها وارد»).
+_GLUED_BEFORE = _GLUED - {"چند", "بر", "ها"}
 # Those a question runs into the word before («شهررا», «نفراز», «چرکسیها»); not «و», «ان» or
 # «یک», which end many words and names («بنیتو», «شهراستان», «پولیتیک»).
 _GLUED_AFTER = frozenset({"را", "از", "در", "با", "به", "بر", "تا", "که", "چه", "ها"})

@@ -132,6 +132,8 @@ def test_words_run_together_are_read_apart(typed: str, read: str) -> None:
 def test_words_no_passage_says_together_are_not_read_apart() -> None:
     assert glued_words("هوادان", GLUED) is None  # «هوا», «دان»: in no passage together
     assert glued_words("بنیتوایتالیا", GLUED) == "بنیتو ایتالیا"
+    assert glued_words("هاوارد", Corpus("وارد شد")) is None  # a name: «ها» never opens a phrase
+    assert glued_words("چندلایه", Corpus("لایه")) is None  # a compound adjective, not «how many»
 
 
 def test_a_one_letter_slip_comes_before_two_content_words() -> None:
