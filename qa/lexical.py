@@ -37,7 +37,9 @@ from qa.row_values import IN_MEMORY_LIMIT_BYTES, RowValues
 ANALYZER_NAME = "qa-persian"
 # 2: an adjective of a vowel-final word, «اروپایی», is read as the word, «اروپا».
 # 3: so is the plural of an adjective, «ایرانی‌ها», as its word, «ایران».
-ANALYZER_VERSION = 3
+# 4: a passage word that runs a function word into a lexicon word («درسال», «دردسترس») also
+#    gives that word.
+ANALYZER_VERSION = 4
 # 2: each passage's tokens in text order are stored too (word pairs side by side, `proximity`).
 FORMAT_VERSION = 2
 PARAMS_FILE = "lexical.json"
@@ -89,6 +91,9 @@ _LEXICON_FOLD = {chr(code): chr(code).translate(_LEXICON_LETTERS).translate(_FOL
 _LEXICON_FOLDED_LETTER = re.compile("|".join(map(re.escape, _LEXICON_FOLD)))
 _MIN_STEM = 3  # shorter stems only before «ها» («سرها» -> «سر»); «رزین» must not become «رز»
 _MIN_PART = 3  # parts of compounds found by splitting unknown words
+# Function words a passage runs into the next word (both end in letters that do not join, or
+# are written so often glued: «درسال», «ازبین», «بهدنیا», «باوجود»); only the word after counts.
+_GLUED_FUNCTION_WORDS = frozenset({"در", "از", "به", "با"})
 _CACHE_LIMIT = 1_000_000
 # Pruned search gives up (and scores every passage) when its candidates would exceed this
 # share of the corpus: beyond it, looking them up costs more than adding whole lists.
@@ -218,12 +223,20 @@ class _Analyzer:
 
     def compound_parts(self, stem: str) -> tuple[str, ...]:
         """Parts of a compound: from hazm's lexicon (written with ZWNJ there) or by splitting
-        an unknown word into two known ones."""
+        an unknown word into two known ones; of an unknown word that runs «در», «از», «به» or
+        «با» into a lexicon word, that word («درسال» -> «سال»: after a letter that does not
+        join, the missing space does not show, and writers miss it)."""
         lexicon = _lexicon()
         parts = lexicon.compounds.get(stem)
         if parts is not None:
             return tuple(self.stem(p) for p in parts if len(p) >= 2 and p not in QUESTION_WORDS)
-        if stem in lexicon.frequency or len(stem) < 2 * _MIN_PART or not stem.isalpha():
+        if stem in lexicon.frequency or not stem.isalpha():
+            return ()
+        if stem[:2] in _GLUED_FUNCTION_WORDS and len(stem) >= 2 + _MIN_PART:
+            word = self.stem(stem[2:])
+            if word in lexicon.frequency and len(word) >= _MIN_PART:
+                return (word,)
+        if len(stem) < 2 * _MIN_PART:
             return ()
         best: tuple[int, str, str] | None = None
         for cut in range(_MIN_PART, len(stem) - _MIN_PART + 1):

@@ -124,6 +124,15 @@ def test_passages_also_carry_compound_parts():
     assert analyze(normalize("کتابخانه")) == ["کتابخانه"]  # a question keeps the whole word
 
 
+def test_a_passage_word_that_runs_a_function_word_into_a_word_also_gives_the_word():
+    assert analyze_passage(normalize("درسال ۱۳۵۷ دردسترس بود"))[:4] == ["درسال", "سال", "1357", "دردسترس"]
+    assert "دسترس" in analyze_passage(normalize("دردسترس"))
+    assert "وجود" in analyze_passage(normalize("باوجود"))
+    # lexicon words and names are left whole: «درمان» is no «در مان», «بهزاد» no «به زاد»
+    for word in ("درمان", "بهترین", "ازدواج", "بهزاد", "بارنی"):
+        assert analyze_passage(normalize(word)) == analyze(normalize(word))
+
+
 @pytest.mark.parametrize("question", ["چه کسی؟", "کدام؟ چرا؟ چگونه؟", "", "؟!", "آیا"])
 def test_question_words_only_give_no_tokens_and_no_hits(index, question):
     assert tokens_of(question) == []
