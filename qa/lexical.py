@@ -221,6 +221,14 @@ class _Analyzer:
                     return stem
         return word
 
+    def glued_to_function_word(self, word: str) -> str | None:
+        """The lexicon word (stemmed) that a folded word runs «در», «از», «به» or «با» into, where
+        the whole is no lexicon word: «درسال» -> «سال», «بهعنوان» -> «عنوان»; else None."""
+        if word[:2] not in _GLUED_FUNCTION_WORDS or len(word) < 2 + _MIN_PART or word in _lexicon().frequency:
+            return None
+        rest = self.stem(word[2:])
+        return rest if rest in _lexicon().frequency and len(rest) >= _MIN_PART else None
+
     def compound_parts(self, stem: str) -> tuple[str, ...]:
         """Parts of a compound: from hazm's lexicon (written with ZWNJ there) or by splitting
         an unknown word into two known ones; of an unknown word that runs «در», «از», «به» or
@@ -232,10 +240,8 @@ class _Analyzer:
             return tuple(self.stem(p) for p in parts if len(p) >= 2 and p not in QUESTION_WORDS)
         if stem in lexicon.frequency or not stem.isalpha():
             return ()
-        if stem[:2] in _GLUED_FUNCTION_WORDS and len(stem) >= 2 + _MIN_PART:
-            word = self.stem(stem[2:])
-            if word in lexicon.frequency and len(word) >= _MIN_PART:
-                return (word,)
+        if (word := self.glued_to_function_word(stem)) is not None:
+            return (word,)
         if len(stem) < 2 * _MIN_PART:
             return ()
         best: tuple[int, str, str] | None = None
@@ -327,6 +333,13 @@ class Vocabulary(Protocol):
     def has_token(self, token: str) -> bool: ...  # some passage has this index token
 
     def together(self, first: str, second: str) -> bool: ...  # some passage has both words
+
+
+def glued_function_word(normalized_word: str) -> bool:
+    """Whether a normalized word runs «در», «از», «به» or «با» into a lexicon word, as passages
+    are indexed with that word too («درسال», «بهعنوان»; not «درمان»)."""
+    tokens = _ANALYZER.query_tokens(normalized_word) if normalized_word.isalpha() else ()
+    return len(tokens) == 1 and _ANALYZER.glued_to_function_word(tokens[0]) is not None
 
 
 def known_word(word: str, corpus: Vocabulary) -> bool:

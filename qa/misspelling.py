@@ -20,7 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.lexical import Vocabulary, analyze, fold, is_verb_form, known_word, word_token
+from qa.lexical import (
+    Vocabulary,
+    analyze,
+    fold,
+    glued_function_word,
+    is_verb_form,
+    known_word,
+    word_token,
+)
 from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
@@ -195,6 +203,8 @@ def respelled(normalized_question: str, corpus: Vocabulary) -> str:
     def respell(match: re.Match[str]) -> str:
         nonlocal unknown
         word = match.group()
+        if glued_function_word(word):  # read apart even where a passage glues it too: those
+            return f"{word[:2]} {word[2:]}"  # passages are indexed with the word as well
         if len(word) < _MIN_LENGTH or not word.isalpha() or known_word(word, corpus):
             return word
         unknown += 1

@@ -141,6 +141,12 @@ def test_a_one_letter_slip_comes_before_two_content_words() -> None:
     assert respelled("کارگردنی", GLUED) == "کارگردانی"  # ... but a left-out letter explains it
 
 
+def test_a_function_word_run_into_a_word_is_read_apart_even_where_a_passage_glues_it_too() -> None:
+    # passages index «درسال» with «سال» as well (the analyzer), so the question reads «در سال»
+    assert respelled("درسال ۱۳۵۷", Corpus("درسال ۱۳۵۷ انقلاب")) == "در سال ۱۳۵۷"
+    assert respelled("درمان", Corpus("درمان")) == "درمان"  # a word of its own
+
+
 def test_a_verb_form_is_not_two_words() -> None:
     assert respelled("برسیم", GLUED) == "برسیم"  # not «بر سیم»
 
