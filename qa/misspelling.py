@@ -12,7 +12,9 @@ Three kinds of mistake leave a question word that matches no passage:
 Such a word also counts as the question's rarest word and absent from every passage, so the
 service says "no answer" to most questions holding one. `respelled` replaces a question word
 that neither hazm's lexicon nor the corpus knows by the two words it runs together, or else by
-the corpus word one such mistake away, and leaves every other word alone.
+the corpus word one such mistake away, and leaves every other word alone; «در», «از», «به» or
+«با» run into a lexicon word is read apart even where a passage glues it too, as the analyzer
+indexes such a passage with the word as well (`qa.lexical.glued_function_word`).
 """
 
 from __future__ import annotations
@@ -193,10 +195,11 @@ def corpus_spelling(word: str, corpus: Vocabulary, *, slips_too: bool = True) ->
 
 
 def respelled(normalized_question: str, corpus: Vocabulary) -> str:
-    """`normalized_question` with each word unknown to hazm's lexicon and to the corpus
-    replaced by the two words it runs together (`glued_words`), or by the corpus's spelling of
-    it, where one is a sound-alike letter or a slip of the hand away. Text in «» (titles,
-    quotations) is kept as typed."""
+    """`normalized_question` with a function word run into a lexicon word read apart
+    (`glued_function_word`), and each word unknown to hazm's lexicon and to the corpus replaced
+    by the two words it runs together (`glued_words`), or by the corpus's spelling of it, where
+    one is a sound-alike letter or a slip of the hand away. Text in «» (titles, quotations) is
+    kept as typed."""
 
     unknown = 0
 
