@@ -14,10 +14,12 @@ from qa.colloquial import written_form
 from qa.contrast import CONTRAST_DEPTH, contrast_shares, words_held
 from qa.definition import (
     DEFINITION_DEPTH,
-    MAX_SUBJECT_TOKENS,
+    PassageOpenings,
     defined_subject,
     defines,
     definition_bonus,
+    leads_with,
+    passage_openings,
 )
 from qa.dense import DenseIndex
 from qa.embed import Encoder
@@ -32,7 +34,7 @@ from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
 from qa.synonyms import Thesaurus, load_thesaurus
-from qa.text import normalize, sentence_spans, tokens
+from qa.text import normalize, tokens
 from qa.types import Evidence, Hit, Passage
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
@@ -104,7 +106,7 @@ class Searcher:
         self.sentence_cache = SentenceCache()  # per searcher: passage ids belong to this generation
         # A plain dict owned by the searcher, not an lru_cache on a method: that would hold the
         # searcher in a module-level cache and keep its generation's lease alive after a swap.
-        self._openings: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._openings: dict[int, PassageOpenings] = {}
         self._cache_lock = threading.Lock()
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
@@ -314,8 +316,9 @@ class Searcher:
         subject = defined_subject(normalized, analyze) if fusion.definition_weight > 0 else None
         if subject is not None:
             openings = self.sentence_openings(ids[:DEFINITION_DEPTH].tolist())
-            defining = {passage_id for passage_id, found in openings.items() if defines(subject, found)}
-            ids, scores = boost(ids, scores, definition_bonus(ids, fusion.definition_weight, defining))
+            defining = {i for i, found in openings.items() if defines(subject, found.openings)}
+            leading = {i for i, found in openings.items() if leads_with(subject, found.lead_names)}
+            ids, scores = boost(ids, scores, definition_bonus(ids, fusion.definition_weight, defining, leading))
         chosen: dict[int, tuple[Evidence, ...]] = {}
         if fusion.evidence_weight > 0 and len(ids):
             head_ids = ids[:EVIDENCE_DEPTH].tolist()
@@ -328,15 +331,12 @@ class Searcher:
             ids, scores = boost(ids, scores, fusion.evidence_weight * best)
         return ids, scores, chosen
 
-    def sentence_openings(self, passage_ids: Sequence[int]) -> dict[int, tuple[tuple[str, ...], ...]]:
-        """The first tokens of each sentence of each passage (cached per passage id: only
-        passages not seen before are read from the metadata store)."""
+    def sentence_openings(self, passage_ids: Sequence[int]) -> dict[int, PassageOpenings]:
+        """What each passage's sentences open with (`qa.definition.passage_openings`; cached per
+        passage id: only passages not seen before are read from the metadata store)."""
         found = {i: self._openings[i] for i in passage_ids if i in self._openings}
         for passage in self.metadata.passages([i for i in passage_ids if i not in found]):
-            # A few words more than a subject has: analysis may drop some (punctuation).
-            first_words = [" ".join(passage.text[start:end].split()[:2 * MAX_SUBJECT_TOKENS])
-                           for start, end in sentence_spans(passage.text)]
-            found[passage.id] = tuple(tuple(analyze(normalize(words))[:MAX_SUBJECT_TOKENS]) for words in first_words)
+            found[passage.id] = passage_openings(passage.text, analyze)
             self._keep(self._openings, passage.id, found[passage.id])
         return found
 
