@@ -254,7 +254,10 @@ class Searcher:
         if passages:
             signals = Signals(dense_top=dense_top,
                               coverage=self.answer_coverage(normalized, passages[0].id, term_weights))
-        confidence = self.abstention.probability(signals) if passages else 0.0
+        # A question of common words only («و», «این چیست؟») is covered by any passage, yet asks
+        # nothing the documents could answer.
+        specific = not self.lexical.only_common_words(term_weights)
+        confidence = self.abstention.probability(signals) if passages and specific else 0.0
 
         evidence: list[tuple[Evidence, ...]] = [() for _ in passages]
         if with_evidence and passages:

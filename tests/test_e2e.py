@@ -100,6 +100,12 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
             assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
             assert said["answer_found"] and said["confidence"] == pytest.approx(body["confidence"]), (said, body)
             assert said["read_as"] == said_plainly, said  # and says how it was read
+        # A question of common words only asks nothing the article answers (it was "answer
+        # found", confidence 0.77, before): passages still come back, told so.
+        with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": "این چیه؟", "k": 2}),
+                                    timeout=30) as response:
+            said = json.loads(response.read())
+        assert said["passages"] and not said["answer_found"] and said["confidence"] == 0.0, said
     finally:
         server.terminate()
         server.wait(timeout=30)

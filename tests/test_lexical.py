@@ -421,3 +421,17 @@ def test_together_says_whether_one_passage_holds_both_words(index: LexicalIndex)
     assert index.together("ریو", "المپیک")
     assert not index.together("موسولینی", "کارون")  # each in a passage, never in one
     assert not index.together("موسولینی", "ناپلئون")  # a word no passage holds
+
+
+def test_a_question_of_common_words_only_is_told_apart() -> None:
+    from qa.background import Background
+
+    texts = [normalize(p) for p in PASSAGES]
+    background = Background(100, {"و": 60, "از": 45, "این": 16, "ایران": 3})
+    index = LexicalIndex.build(texts, k1=1.2, b=0.75, method="lucene", background=background)
+    assert index.only_common_words(["و", "از", "این"])  # each in more than 10% of the texts
+    assert not index.only_common_words(["و", "ایران"])  # one word in 3%
+    assert not index.only_common_words(["و", "نادیده"])  # a word the background never saw
+    assert not index.only_common_words([])
+    plain = LexicalIndex.build(texts, k1=1.2, b=0.75, method="lucene", background=None)
+    assert not plain.only_common_words(["و"])  # no background: nothing to judge by

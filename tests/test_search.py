@@ -191,3 +191,10 @@ def test_reranking_with_a_memo_gives_the_same_ranking(searcher: Searcher) -> Non
     for ranking in (first, again):
         assert ranking[0].tolist() == plain[0].tolist() and ranking[1].tolist() == plain[1].tolist()
         assert ranking[2] == plain[2]
+
+
+def test_a_question_of_common_words_only_finds_no_answer(searcher: Searcher) -> None:
+    for question in ("این چیست؟", "و", "از"):
+        result = searcher.search(question, top_k=3)
+        assert result.hits and not result.answer_found and result.confidence == 0.0, question
+    assert searcher.search("حافظ و سعدی در شیراز", top_k=3).answer_found
