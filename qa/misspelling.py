@@ -173,16 +173,19 @@ def slip_spelling(word: str, corpus: Vocabulary) -> str | None:
     spoken plural «درختایی» as «درختیی», a form of «درخت» no user meant."""
     if not analyze(word) or _looks_conjugated(word) or _glued(word, corpus):
         return None
-    best: tuple[int, int, str] | None = None
+    best: tuple[bool, int, int, str] | None = None
     for rank, candidate, at in slips(word):
         stem = word_token(candidate)
         if stem is None or len(stem) < _MIN_LENGTH or at >= len(stem) or not corpus.has_token(stem):
             continue
         if not fold(candidate).startswith(stem):
             continue
-        key = (-rank, corpus.document_frequency(candidate), candidate)
+        # A candidate the analyzer reads whole («نخستین») before one it reads only by cutting an
+        # ending off («نسخهین» -> «نسخه»), which no one writes: the likelier slip brings that second
+        # kind of word far more often than a real one («نخسهین» read «نسخهین», «مرسوان» «مرسومان»).
+        key = (stem == fold(candidate), -rank, corpus.document_frequency(candidate), candidate)
         best = key if best is None else max(best, key)
-    return None if best is None else best[2]
+    return None if best is None else best[3]
 
 
 def corpus_spelling(word: str, corpus: Vocabulary, *, slips_too: bool = True) -> str | None:

@@ -109,6 +109,13 @@ def test_what_is_no_slip_is_kept(typed: str) -> None:
     assert respelled(normalize(typed), SLIPS) == normalize(typed)
 
 
+def test_a_word_read_whole_comes_before_a_likelier_slip_read_only_by_its_ending() -> None:
+    corpus = Corpus("نخستین پادشاه", "نسخه خطی کتاب")
+    # Swapping «خ» and «س» (a likelier slip than the neighbouring key) gives «نسخهین», which the
+    # analyzer reads as «نسخه» by cutting «ین» off: no one writes it.
+    assert respelled(normalize("نخسهین پادشاه"), corpus) == normalize("نخستین پادشاه")
+
+
 def test_slips_are_looked_for_in_the_first_eight_unknown_words_only() -> None:
     noise = " ".join(["زیپیلو"] * 8)
     assert respelled(f"{noise} فسلفه", SLIPS) == f"{noise} فسلفه"
