@@ -171,10 +171,18 @@ def slip_spelling(word: str, corpus: Vocabulary) -> str | None:
     """The corpus word `word` is one slip of the hand from: the likeliest slip, then the word
     in most passages. The change must lie in the word's stem: in an ending it would read a
     spoken plural «درختایی» as «درختیی», a form of «درخت» no user meant."""
-    if not analyze(word) or _looks_conjugated(word) or _glued(word, corpus):
+    if not analyze(word) or _glued(word, corpus):
+        return None
+    # A word that looks like a verb form is one where hazm lists it («میریزند»: the corpus lacks
+    # it, and its nearest corpus word asks another thing), else only a listed form one slip away
+    # is read for it («رففتند» -> «رفتند», «کششید» -> «کشید»).
+    verb = _looks_conjugated(word)
+    if verb and is_verb_form(word):
         return None
     best: tuple[bool, int, int, str] | None = None
     for rank, candidate, at in slips(word):
+        if verb and not is_verb_form(candidate):
+            continue
         stem = word_token(candidate)
         if stem is None or len(stem) < _MIN_LENGTH or at >= len(stem) or not corpus.has_token(stem):
             continue
