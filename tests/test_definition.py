@@ -35,6 +35,13 @@ from tests.conftest import corpus_index
     ("آدولف هیتلر در چه تاریخی متولد شد؟", ("ادولف", "هیتلر")),
     ("هیتلر کی به دنیا آمد؟", ("هیتلر",)),
     ("در چه سالی نلسون ماندلا درگذشت؟", ("نلسون", "ماندلا")),
+    # A request to tell about it, as it reaches the signals (`qa.question_frame` has taken «توضیح
+    # بده», «بگو», «توضیح دهید» off).
+    ("درباره سکولاریسم", ("سکولاریسم",)),
+    ("در مورد بنیتو موسولینی", ("بنیتو", "موسولینی")),
+    ("سکولاریسم را", ("سکولاریسم",)),
+    ("موسولینی رو معرفی کن", ("موسولینی",)),
+    ("تعریف سکولاریسم", ("سکولاریسم",)),
 ])
 def test_what_or_who_is_questions_give_their_subject(question: str, subject: tuple[str, ...]) -> None:
     assert defined_subject(normalize(question), analyze) == subject
@@ -47,6 +54,8 @@ def test_what_or_who_is_questions_give_their_subject(question: str, subject: tup
     "شغل پدر بنیتو موسولینی چه بود؟",  # four words: a question about something else
     "در چه سالی جنگ تمام شد؟",
     "چیست؟",
+    "چرا پایتخت را منتقل کردند؟",
+    "درباره جنگ جهانی دوم و تاثیر آن بر ایران",  # more than a subject's words
 ])
 def test_other_questions_have_no_subject(question: str) -> None:
     assert defined_subject(normalize(question), analyze) is None
@@ -119,6 +128,7 @@ def test_a_what_is_question_finds_the_passage_that_defines_it(moat_index: Path, 
     leading = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0, definition_weight=1.1))
     assert leading.search("خندق چیست؟", top_k=2).hits[0].passage.doc_id == "moat"
     assert leading.search("خندق چیست؟", top_k=2).hits[0].passage.doc_id == "moat"  # openings cached
+    assert leading.search("درباره خندق توضیح بده", top_k=2).hits[0].passage.doc_id == "moat"
     # Other questions are ranked as before.
     other = "چرا سپاه از روی خندق گذشت؟"
     assert ([h.passage.id for h in leading.search(other, top_k=2).hits]
