@@ -26,7 +26,7 @@ from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
 from qa.evidence import SentenceCache, best_evidence
 from qa.fusion import FusionSettings, Ranking, boost, fuse
-from qa.lexical import LexicalIndex, analyze, verb_tokens
+from qa.lexical import LexicalIndex, analyze, in_lexicon, verb_tokens
 from qa.metadata import MetadataStore
 from qa.misspelling import respelled
 from qa.question_frame import without_frame
@@ -278,11 +278,15 @@ class Searcher:
     def answer_coverage(self, normalized: str, passage_id: int, term_weights: dict[str, float],
                         fusion: FusionSettings | None = None) -> float:
         """The coverage signal of "answer found": the share of the question's word weight
-        (`term_weights`, verb forms at `qa.abstain.VERB_WEIGHT`) that the passage holds, a word
+        (`term_weights`, verb forms at `qa.abstain.VERB_WEIGHT`, words neither the documents nor
+        the lexicon know at `qa.abstain.UNKNOWN_WEIGHT`) that the passage holds, a word
         held by a synonym too where the fusion (default: this searcher's) uses synonyms, or by
         a phrase the passage says for it (`Thesaurus.words_said`). The
         service and the calibration (eval/tune_fusion.py) both read it here."""
-        weights = answer_weights(term_weights, verb_tokens(normalized))
+        # Not numbers: a year or amount the documents lack is what a near miss asks for.
+        unknown = {token for token in term_weights
+                   if token.isalpha() and not self.lexical.has_token(token) and not in_lexicon(token)}
+        weights = answer_weights(term_weights, verb_tokens(normalized), unknown)
         words = self.lexical.row_sequences([passage_id])[0]
         held = frozenset(words)
         synonyms = self._synonyms(normalized, fusion)

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from qa import store
 from qa.abstain import (
     UNCALIBRATED,
+    UNKNOWN_WEIGHT,
     VERB_WEIGHT,
     Abstention,
     Signals,
@@ -18,6 +20,7 @@ from qa.abstain import (
 )
 from qa.fusion import FusionSettings
 from qa.lexical import verb_tokens
+from qa.search import Searcher
 from qa.text import normalize
 
 
@@ -64,3 +67,18 @@ def test_verbs_weigh_less_in_the_answer_weights() -> None:
     assert counted == {"روابط": 2.0, "خوب": 1.0, "نبوده": 2.0 * VERB_WEIGHT}
     passage = frozenset({"روابط", "خوب"})
     assert coverage(counted, passage) > coverage(weights, passage)
+
+
+def test_words_nobody_knows_weigh_less_in_the_answer_weights(tiny_index, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    counted = answer_weights({"روابط": 2.0, "قلهع": 4.0, "نبوده": 2.0}, {"نبوده"}, {"قلهع"})
+    assert counted == {"روابط": 2.0, "قلهع": 4.0 * UNKNOWN_WEIGHT, "نبوده": 2.0 * VERB_WEIGHT}
+    # Over a corpus: a slip the reading could not undo («قلهع») weighs half; a lexicon word the
+    # documents lack («سرباز») keeps its weight, as a near miss asks for what they do not hold.
+    searcher = Searcher(store.load_current(tiny_index)[0], fake_encoder)
+    top = searcher.search("تخت جمشید", top_k=1).hits[0].passage.id
+    for question in ("قلهع تخت جمشید", "سرباز تخت جمشید"):
+        weights = searcher.lexical.term_weights(question)
+        said = searcher.answer_coverage(question, top, weights)
+        assert 0 < said < 1
+    assert (searcher.answer_coverage("قلهع تخت جمشید", top, searcher.lexical.term_weights("قلهع تخت جمشید"))
+            > searcher.answer_coverage("سرباز تخت جمشید", top, searcher.lexical.term_weights("سرباز تخت جمشید")))
