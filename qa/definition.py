@@ -62,7 +62,7 @@ _DEFINITION_QUESTION = re.compile(
 _ABOUT = ("درباره", "دربارهی", "در باره", "در مورد")
 _INTRODUCE = ("معرفی کن", "معرفی کنید", "معرفی بکن", "معرفی بکنید")
 _ABOUT_REQUEST = re.compile(
-    rf"^\s*(?:(?:{alternation(_ABOUT)}|{alternation(_OPENINGS)})\s+(?P<about>.+?)"
+    rf"^\s*(?:(?:{alternation(_ABOUT)}|{alternation(_OPENINGS)})\s+(?P<about>.+?)(?:\s+(?:را|رو))?"
     rf"|(?P<object>.+?)\s+(?:را|رو)(?:\s+(?:{alternation(_INTRODUCE)}))?)\s*[؟?.!]*\s*$"
 )
 # When someone was born or died: an encyclopedia's defining sentence gives both dates

@@ -42,6 +42,7 @@ from tests.conftest import corpus_index
     ("سکولاریسم را", ("سکولاریسم",)),
     ("موسولینی رو معرفی کن", ("موسولینی",)),
     ("تعریف سکولاریسم", ("سکولاریسم",)),
+    ("معنی یگانه انگاری را", ("یگانه", "انگار")),  # «... را بنویسید» once its instruction is off
 ])
 def test_what_or_who_is_questions_give_their_subject(question: str, subject: tuple[str, ...]) -> None:
     assert defined_subject(normalize(question), analyze) == subject
