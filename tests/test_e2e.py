@@ -111,6 +111,18 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
         server.wait(timeout=30)
 
 
+def test_cli_output_cut_short_by_its_reader_is_no_traceback(built_index: tuple[Path, dict]) -> None:
+    # «qa ask ... | head -3»: the reader closes the pipe (here before the first line is written).
+    _, env = built_index
+    process = subprocess.Popen([sys.executable, "-m", "qa.cli", "ask", ASTANA_QUESTION, "--k", "5"],
+                               env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read()
+    assert process.wait(timeout=120) == 141, errors
+    assert "Traceback" not in errors and not errors.strip(), errors
+
+
 def test_cli_ask_and_rebuild_is_stable(built_index: tuple[Path, dict]) -> None:
     index, env = built_index
     result = _qa("ask", ASTANA_QUESTION, "--json", "--k", "3", env=env)
