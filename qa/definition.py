@@ -75,8 +75,8 @@ _QUESTION_WORD = re.compile(r"(^|\s)(چه|چی|کدام|چرا|چگونه|چطو
 
 
 def defined_subject(question: str, analyze: Callable[[str], list[str]]) -> tuple[str, ...] | None:
-    """The subject's tokens when the (normalized) question asks what or who it is, or when
-    someone was born or died; else None."""
+    """The subject's tokens when the (normalized) question asks what or who it is, asks to be
+    told about it (`_ABOUT_REQUEST`), or asks when someone was born or died; else None."""
     found = _DEFINITION_QUESTION.match(question) or _LIFE_QUESTION.match(question)
     named = found and (found.groupdict().get("later") or found.group("subject"))
     if not named and (asked := _ABOUT_REQUEST.match(question)):
