@@ -198,3 +198,22 @@ def test_a_question_of_common_words_only_finds_no_answer(searcher: Searcher) -> 
         result = searcher.search(question, top_k=3)
         assert result.hits and not result.answer_found and result.confidence == 0.0, question
     assert searcher.search("حافظ و سعدی در شیراز", top_k=3).answer_found
+
+
+def test_a_when_question_weighs_the_sentence_with_a_date_twice(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    from qa.build import build_index
+    from qa.search import ASKED_KIND_EVIDENCE_FACTOR
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    # Both passages say the question's words in one sentence; only one says when.
+    (folder / "words.txt").write_text("---\nid: words\ntitle: الف\n---\nسپاه به شهر رسید و سپاه در شهر ماند.\n", encoding="utf-8")
+    (folder / "date.txt").write_text("---\nid: date\ntitle: ب\n---\nسپاه در سال ۱۳۲۰ به شهر رسید.\n", encoding="utf-8")
+    build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
+    generation = store.load_current(tmp_path / "index")[0]
+    searcher = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0, evidence_weight=1.0))
+    for question, kind_factor in (("سپاه کی به شهر رسید", ASKED_KIND_EVIDENCE_FACTOR), ("سپاه به شهر رسید", 1.0)):
+        words_only = {h.passage.doc_id: h.score for h in Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0)).search(question, top_k=2).hits}
+        hits = searcher.search(question, top_k=2).hits
+        for hit in hits:  # each of the 5 best gains evidence_weight x its best sentence's score, x2 for "when"
+            assert hit.score == pytest.approx(words_only[hit.passage.doc_id] + kind_factor * hit.evidence[0].score, abs=1e-5)
