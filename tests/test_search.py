@@ -150,16 +150,24 @@ def test_a_when_question_highlights_the_sentence_with_a_date(searcher: Searcher)
     assert "1979" not in searcher.search("شیراز", top_k=1).hits[0].evidence[0].text
 
 
-def test_the_passage_with_the_question_words_in_one_sentence_moves_up(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+def _generation(tmp_path: Path, fake_encoder, documents: dict[str, str]):  # type: ignore[no-untyped-def]
+    """An index of one-passage documents (id -> text), built with the fake encoder."""
     from qa.build import build_index
 
     folder = tmp_path / "corpus"
     folder.mkdir()
-    # One passage has «سد», «کرج» and «ساخت» three times each, the other once, in one sentence.
-    (folder / "apart.txt").write_text("---\nid: apart\ntitle: الف\n---\nسد بزرگ است و سد زیباست و سد کهن. کرج شهری در ایران است و کرج شلوغ است و کرج بزرگ. ساخت خانه گران است و ساخت راه ارزان و ساخت پل سخت.\n", encoding="utf-8")
-    (folder / "together.txt").write_text("---\nid: together\ntitle: ب\n---\nساخت سد کرج در سال ۱۳۴۰ تمام شد و مردم شهر آن روز جشن بزرگی گرفتند.\n", encoding="utf-8")
+    for doc_id, text in documents.items():
+        (folder / f"{doc_id}.txt").write_text(f"---\nid: {doc_id}\ntitle: {doc_id}\n---\n{text}\n", encoding="utf-8")
     build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
-    generation = store.load_current(tmp_path / "index")[0]
+    return store.load_current(tmp_path / "index")[0]
+
+
+def test_the_passage_with_the_question_words_in_one_sentence_moves_up(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    # One passage has «سد», «کرج» and «ساخت» three times each, the other once, in one sentence.
+    generation = _generation(tmp_path, fake_encoder, {
+        "apart": "سد بزرگ است و سد زیباست و سد کهن. کرج شهری در ایران است و کرج شلوغ است و کرج بزرگ. ساخت خانه گران است و ساخت راه ارزان و ساخت پل سخت.",
+        "together": "ساخت سد کرج در سال ۱۳۴۰ تمام شد و مردم شهر آن روز جشن بزرگی گرفتند.",
+    })
     question = "ساخت سد کرج"
     plain = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0))
     before = plain.search(question, top_k=2).hits
@@ -201,16 +209,11 @@ def test_a_question_of_common_words_only_finds_no_answer(searcher: Searcher) -> 
 
 
 def test_a_when_question_weighs_the_sentence_with_a_date_twice(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
-    from qa.build import build_index
     from qa.search import ASKED_KIND_EVIDENCE_FACTOR
 
-    folder = tmp_path / "corpus"
-    folder.mkdir()
     # Both passages say the question's words in one sentence; only one says when.
-    (folder / "words.txt").write_text("---\nid: words\ntitle: الف\n---\nسپاه به شهر رسید و سپاه در شهر ماند.\n", encoding="utf-8")
-    (folder / "date.txt").write_text("---\nid: date\ntitle: ب\n---\nسپاه در سال ۱۳۲۰ به شهر رسید.\n", encoding="utf-8")
-    build_index(folder, tmp_path / "index", fake_encoder, show_progress=False)
-    generation = store.load_current(tmp_path / "index")[0]
+    generation = _generation(tmp_path, fake_encoder, {
+        "words": "سپاه به شهر رسید و سپاه در شهر ماند.", "date": "سپاه در سال ۱۳۲۰ به شهر رسید."})
     searcher = Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0, evidence_weight=1.0))
     for question, kind_factor in (("سپاه کی به شهر رسید", ASKED_KIND_EVIDENCE_FACTOR), ("سپاه به شهر رسید", 1.0)):
         words_only = {h.passage.doc_id: h.score for h in Searcher(generation, fake_encoder, fusion=FusionSettings("blend", 0.0)).search(question, top_k=2).hits}
