@@ -16,9 +16,13 @@ QUANTITY = "quantity"
 
 # On normalized questions (ZWNJ gone, «آ» written «ا», ASCII digits).
 _TIME_QUESTION = re.compile(
-    r"(چه|کدام) (سال|زمان|تاریخ|قرن|ماه|روز|دوره|دهه)|(^| )کی( |$|؟)|چه وقت|چه هنگام"
+    r"(چه|کدام) (سال|زمان|تاریخ|قرن|ماه|روز|دوره|دهه|ساعت)|(^| )کی( |$|؟)|چه وقت|چه هنگام"
 )
-_QUANTITY_QUESTION = re.compile(r"(^| )(چند|چقدر|چندمین|چندم)( |$|؟)|چه (تعداد|میزان|مقدار|اندازه)")
+# Amounts asked by what is measured, too: how long, at what age, how deep, far, fast, heavy ...
+_QUANTITY_QUESTION = re.compile(
+    r"(^| )(چند|چقدر|چندمین|چندم)( |$|؟)|چه (تعداد|میزان|مقدار|اندازه)"
+    r"|چه (مدت|سن|عمق|فاصله|سرعت|وزن|ارتفاع|طول|مساحت|قیمت|درصد|جمعیت)"
+)
 _DIGIT = re.compile(r"\d")  # any script's digits: sentences are read in their original text
 # A year is a date, not an amount: «سال ۱۵۷۱», «در ۱۹۱۷», «۱۳۵۷ شمسی» do not answer "how many"
 # (but «۸۰ سال» and «۱۶۰۰ متر» do).

@@ -18,6 +18,10 @@ from qa.text import normalize
     ("ارتفاع دماوند چقدر است", QUANTITY),
     ("چه تعداد بازیکن در زمین هستند؟", QUANTITY),
     ("اصفهان چندمین شهر بزرگ ایران است؟", QUANTITY),
+    ("جنگ چه مدت طول کشید؟", QUANTITY),  # what is measured names the amount asked for
+    ("او در چه سنی درگذشت؟", QUANTITY),
+    ("قطار با چه سرعتی حرکت می‌کند؟", QUANTITY),
+    ("جلسه چه ساعتی شروع شد؟", TIME),
     ("موسولینی کیست؟", None),
     ("چه کسی جایزه را برد؟", None),
     ("آرامگاه حافظ کجاست؟", None),
