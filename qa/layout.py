@@ -31,9 +31,13 @@ _NUMBER_SEPARATORS = frozenset(".,٫٬،")  # "3.5", "12,000": a digit before th
 _SENTENCE_FINAL = frozenset(".!?؟…")
 _CLOSING = "»\"')]”’"
 _FOOTNOTE_TRAILING = " \t،,;؛:-–"
-# Footers closer than this are not page ends: a page holds more text than that, a list of
-# years ending short lines ("… 1990", "… 1991") does not.
+# A page holds more text than this; a list of years ending short lines ("… 1990", "… 1991")
+# does not. A run of page numbers may still hold short pages (a chapter's last), as long as at
+# least half its pages are full ones.
 MIN_PAGE_CHARS = 200
+# Pages left out of an excerpt: the numbering may jump by up to this many pages between two
+# full pages (… 3, 5 …) and still be one run.
+MAX_MISSING_PAGES = 3
 
 
 @dataclass(frozen=True)
@@ -131,20 +135,46 @@ def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
         number_start, number_end = start + match.start(1), start + match.end(1)
         number = int(match.group(1))
         candidates.append((number, _Break(number_start, number_end, number)))
-    # Longest chain of consecutive numbers in text order, pages at least MIN_PAGE_CHARS apart:
-    # isolated numbers (a year ending a paragraph) never form one.
-    chains: dict[int, list[_Break]] = {}
-    longest: list[_Break] = []
+    # The best run of numbers in text order, each the one before plus one (or a few more across
+    # left-out pages), scored by its full pages, then its length: isolated numbers (a year ending
+    # a paragraph) never form one, and a short page does not cut a book's run in two.
+    runs: dict[int, _Run] = {}
+    best = _Run(0, ())
     for number, candidate in candidates:
-        previous = chains.get(number - 1, [])
-        if previous and candidate.bottom - previous[-1].page_end < MIN_PAGE_CHARS:
-            previous = []
-        chain = [*previous, candidate]
-        if len(chain) >= len(chains.get(number, [])):  # a later line repeating n is the page end
-            chains[number] = chain
-        if len(chain) > len(longest):
-            longest = chain
-    return longest if len(longest) >= 2 else []
+        previous = _Run(0, ())
+        for missing in range(MAX_MISSING_PAGES + 1):
+            run = runs.get(number - 1 - missing)
+            if run is None:
+                continue
+            full = candidate.bottom - run.breaks[-1].page_end >= MIN_PAGE_CHARS
+            if missing and not full:
+                continue  # a jump in the numbering only between full pages
+            extended = _Run(run.full_pages + full, run.breaks)
+            if extended.key > previous.key:
+                previous = extended
+        run = _Run(previous.full_pages, (*previous.breaks, candidate))
+        if number not in runs or run.key >= runs[number].key:  # a later line repeating n ends the page
+            runs[number] = run
+        if run.plausible and run.key > best.key:
+            best = run
+    return list(best.breaks)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Page numbers in a row: how many of the pages between them are full, and the breaks."""
+
+    full_pages: int
+    breaks: tuple[_Break, ...]
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.full_pages, len(self.breaks)
+
+    @property
+    def plausible(self) -> bool:
+        """Two numbers or more, at least half the pages between them full."""
+        return len(self.breaks) >= 2 and 2 * self.full_pages >= len(self.breaks) - 1
 
 
 def _pages(text: str, breaks: list[_Break]) -> list[Page]:

@@ -338,6 +338,26 @@ def test_consecutive_years_in_short_lines_are_not_pages() -> None:
     assert read_layout(text).pages == ()
 
 
+def test_a_short_page_does_not_cut_the_run_of_page_numbers() -> None:
+    # A chapter's last page holds a line; pages before it must keep their own numbers.
+    full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
+    pages = [f"{full}{n}" for n in range(1, 6)] + ["پایان فصل دوم. 6", f"فصل سوم\n\n{full}7", f"{full}8"]
+    text = "\n\n\n".join(pages) + "\n"
+    layout = read_layout(text)
+    assert [p.number for p in layout.pages] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert layout.text[layout.pages[1].char_start : layout.pages[1].char_end].strip() == full.strip()
+    assert "پایان فصل دوم. " in layout.text and "دوم. 6" not in layout.text
+
+
+def test_pages_left_out_of_an_excerpt_keep_the_run() -> None:
+    full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
+    text = "\n\n\n".join(f"{full}{n}" for n in (1, 2, 3, 5, 6)) + "\n"
+    assert [p.number for p in read_layout(text).pages] == [1, 2, 3, 5, 6]
+    # A jump across more pages than an excerpt plausibly leaves out starts a new run.
+    text = "\n\n\n".join(f"{full}{n}" for n in (1, 2, 30, 31, 32)) + "\n"
+    assert [p.number for p in read_layout(text).pages] == [30, 31, 32]
+
+
 def test_a_body_paragraph_starting_with_a_number_is_not_a_footnote() -> None:
     filler = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
     text = f"{filler}\n\n۱۹۹۱ سال استقلال بود و همه شاد بودند 5\n\n\n{filler}\n\nپایان 6\n\n\nآخر."
