@@ -28,7 +28,7 @@ from qa.errors import (
     QAError,
     SettingsError,
 )
-from qa.limits import RequestLimits
+from qa.limits import BodyLimit, RequestLimits
 from qa.responses import AskResponse, to_response
 from qa.service import SearchService, ServiceState
 from qa.settings import Settings
@@ -168,7 +168,6 @@ def create_app(
         description="Ask questions about Persian documents; get the passages that answer, with citations.",
         version="0.1.0",
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.service = None
     app.state.startup_problem = IndexMissingError("the service is starting")
@@ -180,6 +179,8 @@ def create_app(
         unlimited_paths=UNLIMITED_PATHS,
         untimed_paths=UNTIMED_PATHS,
     )
+    # Outside the concurrency limit: an oversized body is refused without taking a slot.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

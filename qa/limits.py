@@ -1,4 +1,5 @@
-"""Request limits as one ASGI middleware: bounded concurrency (fast 503) and a per-request timeout (504).
+"""Request limits as ASGI middleware: bounded concurrency (fast 503), a per-request timeout (504)
+and a largest body (413), each answered as JSON like every other error of the API.
 
 Requests beyond `max_in_flight` are refused at once with Retry-After rather than queued, so an
 overloaded server answers quickly instead of building an unbounded backlog. A request that runs
@@ -14,6 +15,8 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from starlette.exceptions import HTTPException
 
 log = logging.getLogger("qa")
 
@@ -105,3 +108,45 @@ class RequestLimits:
                 f"the request took longer than {self.timeout_s:g} s and was abandoned; "
                 "try again, or ask for fewer passages",
             )
+
+
+class BodyTooLarge(HTTPException):
+    """A request body read past the limit: the API's HTTP error handler answers it as JSON."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(413, f"the request body is larger than {max_bytes} bytes (QA_MAX_BODY_BYTES)")
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over `max_bytes` is answered 413 with {"detail": ...}.
+
+    A declared Content-Length over the limit is refused before anything is read; a body sent
+    without one (chunked) is counted as it is read, and reading past the limit raises
+    `BodyTooLarge` inside the request, which the API's error handler turns into the 413.
+    (Starlette's own body limit answers a declared length in plain text, whatever runs inside.)
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or ()).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await send_json(send, 413, BodyTooLarge(self.max_bytes).detail)
+            return
+        received = 0
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, counted_receive, send)

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -85,9 +86,19 @@ def test_bad_json_and_long_question(client: TestClient) -> None:
     assert client.get("/ask").status_code == 422
 
 
-def test_oversized_body_is_413(client: TestClient) -> None:
+def test_oversized_body_is_413_as_json(client: TestClient) -> None:
     response = client.post("/ask", json={"question": "س" * 20_000})
     assert response.status_code == 413
+    assert response.headers["content-type"] == "application/json"
+    assert "QA_MAX_BODY_BYTES" in response.json()["detail"]
+
+
+def test_oversized_body_without_a_length_is_413_as_json(client: TestClient) -> None:
+    body = json.dumps({"question": "س" * 20_000}).encode()
+    chunks = (body[i : i + 4096] for i in range(0, len(body), 4096))  # sent chunked: no Content-Length
+    response = client.post("/ask", content=chunks, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert "QA_MAX_BODY_BYTES" in response.json()["detail"]
 
 
 def test_health_ready_and_docs(client: TestClient) -> None:
