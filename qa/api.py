@@ -85,6 +85,27 @@ class ErrorOut(BaseModel):
     detail: str
 
 
+# Pydantic's words for the mistakes a client makes most, said in the API's terms.
+_BODY_MUST_BE = 'the body must be a JSON object such as {"question": "..."}, sent as application/json'
+
+
+def _validation_message(item: dict) -> str:
+    """One problem of a request, as "where: what" for the 422's detail."""
+    loc = [part for part in item.get("loc", ()) if part not in ("body", "query")]
+    kind = item.get("type")
+    if kind == "json_invalid":
+        position = f" (at character {loc[0]})" if loc and isinstance(loc[0], int) else ""
+        return f"the body is not valid JSON{position}: " + str(item.get("ctx", {}).get("error", "")).strip()
+    if kind in ("model_attributes_type", "dict_type") and not loc:
+        return _BODY_MUST_BE
+    if kind == "missing" and not loc:
+        return "the body is empty: " + _BODY_MUST_BE
+    if kind == "string_pattern_mismatch" and loc in (["question"], ["q"]):
+        return f"{loc[0]}: the question is empty"
+    where = ".".join(str(part) for part in loc)
+    return f"{where}: {item.get('msg')}" if where else str(item.get("msg"))
+
+
 def _status_for(error: QAError) -> int:
     if isinstance(error, InputError):
         return 422
@@ -211,10 +232,7 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        messages = []
-        for item in error.errors():
-            where = ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-            messages.append(f"{where}: {item.get('msg')}" if where else str(item.get("msg")))
+        messages = [_validation_message(item) for item in error.errors()]
         return JSONResponse({"detail": "; ".join(messages) or "invalid request"}, status_code=422)
 
     admin_keys = parse_keys(settings.admin_keys.get_secret_value())

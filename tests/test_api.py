@@ -86,6 +86,18 @@ def test_bad_json_and_long_question(client: TestClient) -> None:
     assert client.get("/ask").status_code == 422
 
 
+@pytest.mark.parametrize("request_kwargs, detail", [
+    ({"content": b"{broken", "headers": {"content-type": "application/json"}}, "the body is not valid JSON"),
+    ({"content": "{\"question\": \"سلام\"}".encode(), "headers": {"content-type": "text/plain"}},
+     "the body must be a JSON object"),
+    ({"content": b"", "headers": {"content-type": "application/json"}}, "the body is empty"),
+    ({"json": {"question": "   "}}, "question: the question is empty"),
+])
+def test_malformed_requests_say_what_is_wrong(client: TestClient, request_kwargs, detail) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/ask", **request_kwargs)
+    assert response.status_code == 422 and response.json()["detail"].startswith(detail)
+
+
 def test_oversized_body_is_413_as_json(client: TestClient) -> None:
     response = client.post("/ask", json={"question": "س" * 20_000})
     assert response.status_code == 413
