@@ -73,9 +73,9 @@ def build_main(args: argparse.Namespace) -> int:
     """Inside the build process: load the model, build with an export, write the result."""
     from qa.build import build_index
     from qa.embed import SentenceTransformerEncoder
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
-    settings = Settings()  # type: ignore[call-arg]  # every field has a default
+    settings = load_settings()
     started = time.perf_counter()
     encoder = SentenceTransformerEncoder(settings.model, query_prefix=settings.query_prefix,
                                          passage_prefix=settings.passage_prefix)
@@ -98,9 +98,9 @@ def bench_searcher(index_dir: Path, questions: list[str]) -> tuple[dict[str, Any
     from qa.embed import SentenceTransformerEncoder
     from qa.embed import set_threads as set_torch_threads
     from qa.search import Searcher
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
-    settings = Settings()  # type: ignore[call-arg]  # every field has a default
+    settings = load_settings()
     set_threads(settings.threads)
     set_torch_threads(settings.threads)
     encoder = SentenceTransformerEncoder(settings.model, query_prefix=settings.query_prefix,

@@ -272,6 +272,7 @@ def build_index(
         stages[stage] = round(now - since, 3)
         return now
 
+    store.make_index_dir(index_dir)  # before the corpus is read: a bad --index fails at once
     store.remove_stale_builds(index_dir, older_than_s=24 * 3600)
     clock = started
     if documents is None:

@@ -16,9 +16,9 @@ RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate: Persian lines render rig
 
 
 def _settings(**overrides):  # type: ignore[no-untyped-def]
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
-    return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    return load_settings(**overrides)
 
 
 def _encoder(settings):  # type: ignore[no-untyped-def]
@@ -33,6 +33,23 @@ def _chunking(settings):  # type: ignore[no-untyped-def]
     from qa.build import ChunkSettings
 
     return ChunkSettings(max_chars=settings.max_chars, overlap_sentences=settings.overlap_sentences)
+
+
+def _path(value: str) -> Path:
+    """A path option: an empty one (an unset shell variable) is refused, not read as «.»."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty path (write . for the current folder)")
+    return Path(value)
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
 
 
 def _warn(message: str) -> None:
@@ -111,6 +128,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     k = settings.default_k if args.k is None else args.k
     if not 1 <= k <= settings.max_k:
         raise QAError(f"--k must be between 1 and {settings.max_k}")
+    if len(args.question) > settings.max_question_chars:
+        raise QAError(f"the question is {len(args.question)} characters long; the limit is "
+                      f"{settings.max_question_chars} (QA_MAX_QUESTION_CHARS)")
     searcher = _searcher(settings)
     result = searcher.search(args.question, top_k=k, retriever=args.retriever or settings.retriever)
     response = to_response(result, ServiceState(searcher=searcher))
@@ -226,16 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", help="build or inspect the index")
     index_commands = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
     build = index_commands.add_parser("build", help="(re)build the index from a corpus")
-    build.add_argument("--corpus", type=Path, help="folder or file of documents (default: corpus/)")
-    build.add_argument("--index", type=Path, help="index folder (default: index/)")
+    build.add_argument("--corpus", type=_path, help="folder or file of documents (default: corpus/)")
+    build.add_argument("--index", type=_path, help="index folder (default: index/)")
     build.add_argument("--quiet", action="store_true", help="no progress bars")
     build.set_defaults(handler=cmd_index_build)
     info = index_commands.add_parser("info", help="show the current generation's manifest")
-    info.add_argument("--index", type=Path)
+    info.add_argument("--index", type=_path)
     info.set_defaults(handler=cmd_index_info)
 
     serve = commands.add_parser("serve", help="run the HTTP API")
-    serve.add_argument("--index", type=Path)
+    serve.add_argument("--index", type=_path)
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, help="server processes (default: QA_WORKERS or 1)")
@@ -245,20 +265,20 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--k", type=int, help="how many passages (default 5)")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
-    ask.add_argument("--index", type=Path)
+    ask.add_argument("--index", type=_path)
     ask.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
     ask.set_defaults(handler=cmd_ask)
 
     ev = commands.add_parser("eval", help="measure retrieval on a question set")
-    ev.add_argument("questions", type=Path, help="JSONL: {id, question, answers?, positive_ids?}")
-    ev.add_argument("--corpus", type=Path, help="measure against this corpus (cached index)")
-    ev.add_argument("--index", type=Path)
-    ev.add_argument("--k", type=int, default=10, help="misses are questions with no hit in the top k")
+    ev.add_argument("questions", type=_path, help="JSONL: {id, question, answers?, positive_ids?}")
+    ev.add_argument("--corpus", type=_path, help="measure against this corpus (cached index)")
+    ev.add_argument("--index", type=_path)
+    ev.add_argument("--k", type=_positive_int, default=10, help="misses are questions with no hit in the top k")
     ev.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
-    ev.add_argument("--json-out", type=Path, help="write the metrics as JSON")
-    ev.add_argument("--unanswerable", type=Path,
+    ev.add_argument("--json-out", type=_path, help="write the metrics as JSON")
+    ev.add_argument("--unanswerable", type=_path,
                     help="JSONL of questions the corpus cannot answer: report 'no answer' precision/recall")
-    ev.add_argument("--misses-out", type=Path, help="write every miss as JSONL")
+    ev.add_argument("--misses-out", type=_path, help="write every miss as JSONL")
     ev.add_argument("--show-misses", type=int, default=10, help="misses to print")
     ev.add_argument("--quiet", action="store_true")
     ev.set_defaults(handler=cmd_eval)
@@ -266,7 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     model = commands.add_parser("model", help="the embedding model")
     model_commands = model.add_subparsers(dest="model_command", required=True, metavar="ACTION")
     train = model_commands.add_parser("train", help="train the Persian embedding model")
-    train.add_argument("--out", type=Path, default=Path(__file__).parent / "model")
+    train.add_argument("--out", type=_path, default=Path(__file__).parent / "model")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--quiet", action="store_true")
     train.set_defaults(handler=cmd_model_train)

@@ -61,6 +61,11 @@ def resolve_model_path(model: str) -> str:
     return os.path.expanduser(model)
 
 
+def _looks_like_a_path(model: str) -> bool:
+    """A QA_MODEL value that names a folder, not a hub model ("org/name")."""
+    return model.startswith(("/", "./", "../", "~")) or model in (".", "..")
+
+
 def model_fingerprint(model_path: str) -> str:
     """A sha256 over a local model folder's files (names and bytes), or the hub name itself.
 
@@ -97,6 +102,9 @@ class SentenceTransformerEncoder:
             raise ModelError(
                 f"the bundled model is missing from {BUNDLED_MODEL_DIR}: run `qa model train`"
             )
+        if _looks_like_a_path(model) and not Path(path).is_dir():
+            # Else the loader takes it for a hub name and prints a warning about its spelling.
+            raise ModelError(f"QA_MODEL={model}: no model folder there (a local sentence-transformers folder)")
         self.name = model or DEFAULT_MODEL
         self._path = path
         self._loaded = None

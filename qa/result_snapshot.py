@@ -30,9 +30,9 @@ def dump(index_dir: Path, questions: list[str], out: Path, top_k: int) -> int:
     from qa.responses import to_response
     from qa.search import Searcher
     from qa.service import ServiceState
-    from qa.settings import Settings
+    from qa.settings import load_settings
 
-    settings = Settings()  # type: ignore[call-arg]  # every field has a default
+    settings = load_settings()
     encoder = SentenceTransformerEncoder(settings.model, query_prefix=settings.query_prefix,
                                          passage_prefix=settings.passage_prefix)
     searcher = Searcher(store.load_current(index_dir)[0], encoder)

@@ -14,7 +14,7 @@ from typing import Any
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from qa.settings import Settings
+from qa.settings import Settings, load_settings
 
 # Settings that `qa serve` options override; workers are fresh processes that read the
 # environment, so overrides travel to them as these variables.
@@ -45,7 +45,7 @@ def app_from_environment() -> Any:
     """The app of one worker process, configured from QA_* variables (uvicorn's factory)."""
     from qa.api import create_app
 
-    return create_app(Settings())  # type: ignore[call-arg]  # every field has a default
+    return create_app(load_settings())
 
 
 def serve(settings: Settings) -> None:

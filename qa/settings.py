@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from qa.errors import SettingsError
 
 
 class Settings(BaseSettings):
@@ -40,3 +42,41 @@ class Settings(BaseSettings):
     max_concurrent_requests: int = Field(32, ge=1, le=1000, description="Requests worked on at once; beyond it a fast 503 with Retry-After.")
     retry_after_s: int = Field(1, ge=1, le=3600, description="Retry-After sent with 503 when the server is full.")
     reload_check_s: float = Field(1.0, ge=0, le=3600, description="How often the server checks CURRENT for a new generation (0: only POST /admin/reload).")
+
+    @field_validator("corpus", "index_dir", "cache_dir", mode="before")
+    @classmethod
+    def _not_empty(cls, value: object) -> object:
+        # Path("") is «.»: an unset shell variable would index, or write into, the current folder.
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("an empty path (write . for the current folder)")
+        return value
+
+    @model_validator(mode="after")
+    def _default_k_within_max_k(self) -> Settings:
+        # Else every request that leaves k out would be refused, with a message about a k the
+        # client never sent.
+        if self.default_k > self.max_k:
+            raise ValueError(f"QA_DEFAULT_K ({self.default_k}) is larger than QA_MAX_K ({self.max_k})")
+        return self
+
+
+# The command-line options that set a field (`qa ... --index DIR`), to name the one at fault.
+_OPTIONS = {"corpus": "--corpus", "index_dir": "--index", "host": "--host", "port": "--port",
+            "workers": "--workers"}
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the QA_* variables, `overrides` (command-line options; None: not given)
+    taking precedence. A value that is not allowed is a SettingsError naming the variable or
+    option, the value and the rule, in one line."""
+    given = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problem = error.errors()[0]
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if not problem["loc"]:  # a rule over several settings: its message names them
+            raise SettingsError(message) from None
+        field = str(problem["loc"][0])
+        where = _OPTIONS.get(field, field) if field in given else f"QA_{field.upper()}"
+        raise SettingsError(f"{where}={problem['input']}: {message}") from None

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from qa.errors import IndexInvalidError, IndexMissingError
+from qa.errors import IndexInvalidError, IndexMissingError, InputError
 
 # 2: the manifest carries its own checksum (manifest_sha256).
 FORMAT_VERSION = 2
@@ -88,6 +88,16 @@ def _release_build_lock(folder: Path) -> None:
         os.close(fd)
 
 
+def make_index_dir(index_dir: Path) -> None:
+    """Create `index_dir` (and its parents) for a build, or say in one line why it cannot be."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"cannot build an index in {index_dir}: a file of that name is in the way") from None
+    except OSError as error:
+        raise InputError(f"cannot create the index folder {index_dir}: {error.strerror or error}") from None
+
+
 def start_build(index_dir: Path) -> Path:
     """A fresh temporary folder inside `index_dir` for a build to write into, locked until publish.
 
@@ -96,7 +106,7 @@ def start_build(index_dir: Path) -> Path:
     """
     for folder in [f for f in _build_locks if not f.exists()]:
         _release_build_lock(folder)  # an abandoned build of this process, already deleted
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_index_dir(index_dir)
     folder = index_dir / f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}"
     folder.mkdir()
     fd = os.open(folder, os.O_RDONLY)

@@ -59,6 +59,10 @@ def test_eval_with_corpus_caches_its_index(tmp_path: Path, tiny_corpus: Path, fa
         (["ask", "سلام", "--k", "0", "--index", "{index}"], "--k"),
         (["eval", "{tmp}/missing.jsonl", "--index", "{index}"], "missing.jsonl"),
         (["index", "build", "--corpus", "{tmp}/nocorpus", "--index", "{tmp}/i2"], "nocorpus"),
+        (["index", "build", "--index", "{index}/CURRENT"], "a file of that name is in the way"),
+        (["ask", "قزاقستان " * 200, "--index", "{index}"], "QA_MAX_QUESTION_CHARS"),
+        (["serve", "--port", "99999", "--index", "{index}"], "--port=99999"),
+        (["serve", "--workers", "0", "--index", "{index}"], "--workers=0"),
     ],
 )
 def test_errors_are_one_line_and_nonzero(argv, message, tmp_path: Path, tiny_index: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -74,3 +78,30 @@ def test_an_unusable_thesaurus_is_a_one_line_error(tmp_path: Path, tiny_index: P
     assert cli.main(["ask", "سلام", "--index", str(tiny_index)]) != 0
     err = capsys.readouterr().err.strip()
     assert err.startswith("qa: error: QA_THESAURUS") and "synonyms.tsv" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "variables, message",
+    [
+        ({"QA_RETRIEVER": "bogus"}, "QA_RETRIEVER=bogus"),
+        ({"QA_MAX_K": "abc"}, "QA_MAX_K=abc"),
+        ({"QA_DEFAULT_K": "10", "QA_MAX_K": "5"}, "QA_DEFAULT_K (10) is larger than QA_MAX_K (5)"),
+        ({"QA_CACHE_DIR": " "}, "an empty path"),
+        ({"QA_MODEL": "/nonexistent/model"}, "QA_MODEL=/nonexistent/model: no model folder there"),
+    ],
+)
+def test_a_bad_setting_is_a_one_line_error_naming_it(variables, message, tiny_index: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["ask", "سلام", "--index", str(tiny_index)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("qa: error:") and message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("argv", [["index", "build", "--corpus", ""], ["eval", "q.jsonl", "--k", "0"],
+                                  ["eval", "q.jsonl", "--k", "-1"]])
+def test_empty_paths_and_k_below_1_are_refused_by_the_parser(argv, capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as stop:
+        cli.main(argv)
+    assert stop.value.code == 2
+    assert "error: argument" in capsys.readouterr().err
