@@ -16,10 +16,15 @@ from qa.text import clause_spans, paragraph_spans, sentence_spans, squeeze_space
 from qa.types import Document, Passage
 
 # Recorded in an index's manifest: a change to how passages are cut must change this.
-CHUNKER_VERSION = "sentences+clauses+paragraph-ends/2"
+CHUNKER_VERSION = "sentences+clauses+paragraph-ends+headings/3"
 # A passage this short may take in the start of the next paragraph rather than stand alone
 # (a heading alone retrieves nothing).
 SHORT_PASSAGE_FRACTION = 4
+# A paragraph of one short line that does not end a sentence («فصل سوم», «روابط اقتصادی») is a
+# heading: it belongs with the text after it, so it never ends a passage whose next paragraph
+# goes to the next passage (there it would only add the next page to the citation).
+HEADING_CHARS = 80
+_SENTENCE_FINAL = ".!?؟…:؛;»\"')]"
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,10 @@ def chunk_document(
         raise InputError(f"overlap_sentences must be 0 or more, not {overlap_sentences}")
     shown = _ShownLength(document.text)
     units = _units(document.text, max_chars, shown)
+    headings = _headings(document.text, units, shown)
     return [
         _passage(document, first_id + number, units[first].start, units[last - 1].end)
-        for number, (first, last) in enumerate(_pack(units, max_chars, overlap_sentences, shown))
+        for number, (first, last) in enumerate(_pack(units, max_chars, overlap_sentences, shown, headings))
     ]
 
 
@@ -93,6 +99,19 @@ def _units(text: str, max_chars: int, shown: _ShownLength) -> list[_Unit]:
     return units
 
 
+def _headings(text: str, units: list[_Unit], shown: _ShownLength) -> frozenset[int]:
+    """The paragraphs (numbers) that are headings: one unit, short, not ending a sentence."""
+    count: dict[int, int] = {}
+    for unit in units:
+        count[unit.paragraph] = count.get(unit.paragraph, 0) + 1
+    return frozenset(
+        unit.paragraph for unit in units
+        if count[unit.paragraph] == 1
+        and shown(unit.start, unit.end) <= HEADING_CHARS
+        and text[unit.end - 1] not in _SENTENCE_FINAL
+    )
+
+
 def _piece_chars(sentence_chars: int, max_chars: int) -> int:
     """Size limit for the clause pieces of a sentence longer than a passage.
 
@@ -105,7 +124,8 @@ def _piece_chars(sentence_chars: int, max_chars: int) -> int:
 
 
 def _pack(
-    units: list[_Unit], max_chars: int, overlap: int, shown: _ShownLength
+    units: list[_Unit], max_chars: int, overlap: int, shown: _ShownLength,
+    headings: frozenset[int] = frozenset(),
 ) -> list[tuple[int, int]]:
     """(first, last) unit ranges, last exclusive, one per passage."""
     paragraph_last = {unit.paragraph: index for index, unit in enumerate(units)}
@@ -122,10 +142,13 @@ def _pack(
             short = (
                 shown(units[first].start, units[last - 1].end) < max_chars // SHORT_PASSAGE_FRACTION
             )
+            # A heading is taken in only with the whole paragraph after it.
+            taken_whole = (last + 1 if units[last].paragraph in headings and last + 1 < len(units)
+                           else last)
             if (
                 opens_paragraph
                 and not short
-                and not fits(first, paragraph_last[units[last].paragraph])
+                and not fits(first, paragraph_last[units[taken_whole].paragraph])
             ):
                 break  # end at this paragraph's end rather than cut the next one
             last += 1

@@ -167,6 +167,19 @@ def test_a_heading_joins_the_paragraph_after_it() -> None:
     assert passages[0].text.startswith("عنوان این جمله‌ای بلند")
 
 
+def test_a_heading_opens_the_passage_of_its_section() -> None:
+    # A chapter heading fits at the end of the passage before it, but belongs to what follows:
+    # at the end it would cite the next chapter's page for the last one's text.
+    first = "بند یکم جمله‌ای کوتاه دارد. " * 9
+    second = "بند دوم هم جمله‌هایی دارد که باید با هم بمانند. " * 8
+    document = Document("d", "d", f"{first.strip()}\n\nفصل دوم\n\n{second.strip()}")
+    passages = chunk_document(document, max_chars=500)
+    assert [p.text for p in passages] == [first.strip(), f"فصل دوم {second.strip()}"]
+    # A short paragraph that ends a sentence is text, not a heading: it stays where it fits.
+    document = Document("d", "d", f"{first.strip()}\n\nپایان فصل.\n\n{second.strip()}")
+    assert chunk_document(document, max_chars=500)[0].text.endswith("پایان فصل.")
+
+
 def test_bad_arguments() -> None:
     document = Document("d", "d", "متن.")
     with pytest.raises(InputError, match="max_chars"):
