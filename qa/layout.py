@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from qa.types import Footnote, Page
@@ -35,6 +36,10 @@ _FOOTNOTE_TRAILING = " \t،,;؛:-–"
 # does not. A run of page numbers may still hold short pages (a chapter's last), as long as at
 # least half its pages are full ones.
 MIN_PAGE_CHARS = 200
+# A line of at most this many words before a number, alone between blank lines, and the same
+# words on another such line, makes numbered headings («فصل 2», «بخش ۳»), unless it names a page.
+HEADING_WORDS = 3
+_PAGE_WORDS = frozenset({"صفحه", "ص", "صفحهٔ", "page", "Page", "PAGE", "p", "P"})
 # Pages left out of an excerpt: the numbering may jump by up to this many pages between two
 # full pages (… 3, 5 …) and still be one run.
 MAX_MISSING_PAGES = 3
@@ -124,6 +129,7 @@ def _page_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
 def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
     """Page numbers: lines ending in a number before a blank line, numbered n, n+1, n+2, …"""
     candidates: list[tuple[int, _Break]] = []
+    headings: list[tuple[str, ...] | None] = []
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
         match = _FOOTER_NUMBER.search(line)
@@ -134,7 +140,15 @@ def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
             continue  # a page ends with a blank line (or the end of the text)
         number_start, number_end = start + match.start(1), start + match.end(1)
         number = int(match.group(1))
+        line_before = lines[index - 1] if index else None
+        standalone = line_before is None or not text[line_before[0] : line_before[1]].strip()
+        heading = _heading_words(line[: match.start(1)]) if standalone else None
         candidates.append((number, _Break(number_start, number_end, number)))
+        headings.append(heading)
+    # «فصل 1», «فصل 2» ... alone between blank lines: chapters' numbers, not pages'. A page whose
+    # last line happens to be short («پایان 6») says other words than the page before it.
+    repeated = Counter(h for h in headings if h is not None)
+    candidates = [c for c, h in zip(candidates, headings, strict=True) if h is None or repeated[h] < 2]
     # The best run of numbers in text order, each the one before plus one (or a few more across
     # left-out pages), scored by its full pages, then its length: isolated numbers (a year ending
     # a paragraph) never form one, and a short page does not cut a book's run in two.
@@ -175,6 +189,19 @@ class _Run:
     def plausible(self) -> bool:
         """Two numbers or more, at least half the pages between them full."""
         return len(self.breaks) >= 2 and 2 * self.full_pages >= len(self.breaks) - 1
+
+
+def _heading_words(before_number: str) -> tuple[str, ...] | None:
+    """The words before a number alone on a line, where they could make a numbered heading
+    («فصل», «بخش دوم»): a few words, no sentence ending, not a word for a page («صفحه», «ص»)."""
+    words = tuple(before_number.split())
+    if (
+        0 < len(words) <= HEADING_WORDS
+        and before_number.rstrip()[-1:] not in _SENTENCE_FINAL
+        and words[0].strip(".:-–") not in _PAGE_WORDS
+    ):
+        return words
+    return None
 
 
 def _pages(text: str, breaks: list[_Break]) -> list[Page]:

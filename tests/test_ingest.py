@@ -349,6 +349,21 @@ def test_a_short_page_does_not_cut_the_run_of_page_numbers() -> None:
     assert "پایان فصل دوم. " in layout.text and "دوم. 6" not in layout.text
 
 
+def test_numbered_chapter_headings_are_not_page_numbers() -> None:
+    full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
+    chapters = "\n\n".join(f"فصل {n}\n\n{full}" for n in (1, 2, 3, 4))
+    layout = read_layout(chapters)
+    assert layout.pages == () and layout.text == chapters
+    # With page numbers too, the pages are found and the chapters keep their numbers.
+    book = "\n\n\n".join(f"فصل {n}\n\n{full}{n}" for n in (1, 2, 3, 4)) + "\n"
+    layout = read_layout(book)
+    assert [p.number for p in layout.pages] == [1, 2, 3, 4]
+    assert all(f"فصل {n}\n" in layout.text for n in (1, 2, 3, 4))
+    # A page footer naming the page is a page number.
+    footers = "\n\n\n".join(f"{full}\n\nصفحه {n}" for n in (1, 2, 3))
+    assert [p.number for p in read_layout(footers).pages] == [1, 2, 3]
+
+
 def test_pages_left_out_of_an_excerpt_keep_the_run() -> None:
     full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
     text = "\n\n\n".join(f"{full}{n}" for n in (1, 2, 3, 5, 6)) + "\n"
