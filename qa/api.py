@@ -13,10 +13,13 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from qa import store
 from qa.auth import RequireKey, parse_keys
@@ -129,6 +132,8 @@ class ReloadOut(BaseModel):
     skipped: list[str] = Field(description="Why newer generations were refused, if any.")
 
 
+# Where /docs finds Swagger UI's files.
+DOCS_ASSETS = "/docs-assets"
 # Paths outside the request limits: liveness must answer even when the server is full.
 UNLIMITED_PATHS = frozenset({"/health"})
 # Work that must run to its end once started (it holds its own lock), so it has no timeout.
@@ -189,6 +194,8 @@ def create_app(
         description="Ask questions about Persian documents; get the passages that answer, with citations.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: FastAPI's page loads them from a CDN
+        redoc_url=None,
     )
     app.state.service = None
     app.state.startup_problem = IndexMissingError("the service is starting")
@@ -285,6 +292,17 @@ def create_app(
         if not q.strip():
             raise InputError("the question is empty")
         return json_response(answer(state, q, k, retriever))
+
+    # Swagger UI's script and style from the swagger-ui-bundle package: the page works offline.
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} - docs",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css", swagger_favicon_url="data:,",
+        )
 
     @app.get("/health")
     def health(request: Request) -> dict:

@@ -96,10 +96,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _searcher(settings):  # type: ignore[no-untyped-def]
     from qa import store
     from qa.search import Searcher
+    from qa.service import check_query_settings
 
     generation, problems = store.load_current(settings.index_dir)
     for problem in problems:
         _warn(problem)
+    check_query_settings(generation)
     return Searcher(generation, _encoder(settings), thesaurus=_thesaurus(settings))
 
 
@@ -239,8 +241,15 @@ def cmd_model_train(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the CLI's one-line errors: `qa: error: …` and where to read the usage."""
+
+    def error(self, message: str):  # type: ignore[no-untyped-def, override]
+        self.exit(2, f"qa: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa", description="Ask questions about Persian documents.")
+    parser = _Parser(prog="qa", description="Ask questions about Persian documents.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     index = commands.add_parser("index", help="build or inspect the index")

@@ -61,6 +61,17 @@ def resolve_model_path(model: str) -> str:
     return os.path.expanduser(model)
 
 
+def _hub_reachable(host: str = "huggingface.co", timeout_s: float = 3.0) -> bool:
+    """Whether the model hub answers at all (one TCP connection, a few seconds at most)."""
+    import socket
+
+    try:
+        socket.create_connection((host, 443), timeout=timeout_s).close()
+    except OSError:
+        return False
+    return True
+
+
 def _looks_like_a_path(model: str) -> bool:
     """A QA_MODEL value that names a folder, not a hub model ("org/name")."""
     return model.startswith(("/", "./", "../", "~")) or model in (".", "..")
@@ -133,8 +144,9 @@ class SentenceTransformerEncoder:
         return self._loaded
 
     def _load(self):  # type: ignore[no-untyped-def]
-        if Path(self._path).is_dir():
-            # A local model needs no hub: never let a loader try the network.
+        if Path(self._path).is_dir() or not _hub_reachable():
+            # A local model needs no hub, and an unreachable hub only costs a minute of retries
+            # before the same failure: a hub model is then read from the local cache or not at all.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
@@ -144,8 +156,9 @@ class SentenceTransformerEncoder:
 
             loaded = SentenceTransformer(self._path, device="cpu")
         except Exception as error:  # any loader failure is the user's model setting
+            said = " ".join(str(error).split())  # one line, whatever the loader wrote
             raise ModelError(
-                f"cannot load embedding model {self.name!r} from {self._path}: {error}. "
+                f"cannot load embedding model {self.name!r} from {self._path}: {said} "
                 "Set QA_MODEL to a local sentence-transformers folder (no downloads here)."
             ) from error
         _apply_threads()

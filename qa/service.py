@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qa import store, subword
 from qa.build import NORMALIZER_VERSION
+from qa.chunk import CHUNKER_VERSION
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, IndexMissingError, QAError
 from qa.lexical import LexicalIndex
@@ -67,12 +68,16 @@ def check_counts(searcher: Searcher) -> None:
 
 
 def check_query_settings(generation: store.Generation) -> None:
-    """Refuse an index whose text was prepared differently from how questions are prepared now."""
+    """Refuse an index whose text was prepared differently from how questions are prepared now,
+    or cut into passages by an older chunker (its citations would not be what this version
+    gives: a rebuild fixes them)."""
     manifest = generation.manifest
     expected = {"normalizer": NORMALIZER_VERSION, "lexical": LexicalIndex.settings_static(),
-                "subword": subword.settings_static()}
+                "subword": subword.settings_static(), "chunker": CHUNKER_VERSION}
     for key, value in expected.items():
         recorded = manifest.get(key)
+        if key == "chunker" and isinstance(recorded, dict):
+            recorded = recorded.get("version")  # passage size and overlap are the builder's choice
         if key in ("lexical", "subword") and isinstance(recorded, dict) and isinstance(value, dict):
             recorded = {k: recorded.get(k) for k in value}  # only what shapes a query
         if recorded != value:

@@ -118,7 +118,10 @@ def test_health_ready_and_docs(client: TestClient) -> None:
     assert client.get("/ready").status_code == 200
     schema = client.get("/openapi.json").json()
     assert "چرا پایتخت قزاقستان" in str(schema)
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and "https://" not in page.text  # nothing from a CDN: works offline
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs-assets/swagger-ui.css").status_code == 200
 
 
 def test_no_index_gives_503_with_how_to(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]

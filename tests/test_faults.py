@@ -153,6 +153,7 @@ def test_parts_that_disagree_on_the_passage_count_are_refused(
         ({"model.fingerprint": "sha256:another-model"}, "model"),
         ({"model.dimension": 32}, "model"),
         ({"normalizer": "hazm-0.9.4/99"}, "normalizer"),
+        ({"chunker.version": "sentences+clauses+paragraph-ends/2"}, "chunker"),
         ({"files": {}}, "no files"),
         ({"generation": "g-someone-else"}, "describes"),
         ({"escape": True}, "bad file entry"),
