@@ -18,6 +18,7 @@ in one sentence more often answers than one that has them spread out.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +38,31 @@ MAX_EVIDENCE_CHARS = 320
 WEIGHTED_SHARE = 0.5
 # What holding the kind of value the question asks for (a date, a number) adds.
 ANSWER_KIND_SHARE = 0.45
+
+
+# Among a passage's sentences, those holding the question words that few of its sentences hold
+# are preferred by up to this much (the score shown is left as it is). A passage about the
+# question's subject names it in many sentences; the word that sets one sentence apart («امروز»
+# in «کاخ چهلستون قزوین امروز چیست؟») marks the answer. Right sentence over the question's own
+# paragraph (held-out PQuAD train / user-worded / second user-worded set) at 0 / 0.1 / 0.2 / 0.4:
+# 1,191 / 345 / 339, 1,193 / 349 / 341, 1,196 / 348 / 339, 1,194 / 345 / 337 of 1,367 / 482 / 482.
+CONTRAST_SHARE = 0.1
+
+
+def _contrast_shares(question_tokens: set[str], term_weights: dict[str, float],
+                     words: Sequence[frozenset[str]]) -> np.ndarray:
+    """Each sentence's share of the question's weight, each word weighted by its IDF times
+    log((n + 1) / (c + 0.5)), c of the passage's n sentences holding it (as `qa.contrast` reads
+    the best passages)."""
+    if len(words) < 2:
+        return np.zeros(len(words))
+    weights = {}
+    for token in question_tokens:
+        holding = sum(1 for held in words if token in held)
+        if holding:
+            weights[token] = term_weights.get(token, 1.0) * math.log((len(words) + 1) / (holding + 0.5))
+    total = sum(weights.values()) or 1.0
+    return np.array([sum(w for token, w in weights.items() if token in held) / total for held in words])
 
 
 def candidate_spans(document: Document, passage: Passage) -> list[tuple[int, int]]:
@@ -135,7 +161,9 @@ def best_evidence(
                    + WEIGHTED_SHARE * coverage(term_weights, words, synonyms)
                    + ANSWER_KIND_SHARE * holds_kind(asked, text, words)) / most
                   for text, words in zip(candidates.texts, candidates.words, strict=True)]
-        order = np.argsort(-np.asarray(scores), kind="stable")[:count]
+        preference = np.asarray(scores) + CONTRAST_SHARE * _contrast_shares(
+            question_tokens, term_weights, candidates.words)
+        order = np.argsort(-preference, kind="stable")[:count]
         results.append(tuple(
             Evidence(text=candidates.texts[i], char_start=candidates.spans[i][0],
                      char_end=candidates.spans[i][1], score=round(scores[i], 4))

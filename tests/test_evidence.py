@@ -53,3 +53,15 @@ def test_a_when_question_prefers_the_sentence_with_a_date() -> None:
 def test_a_date_alone_does_not_make_the_evidence() -> None:
     # Only the second sentence names «آرامگاه»; the third has a year and nothing asked about.
     assert evidence_for("آرامگاه کی", typed=True)[0].text.startswith("آرامگاه")
+
+
+def test_among_equal_sentences_the_one_with_the_word_that_sets_it_apart_wins() -> None:
+    # Each sentence holds two of the three question words; the subject («کاخ») is in all of them,
+    # «امروز» only in the last, which answers.
+    text = "کاخ شهر بزرگ است. کاخ شهر از بناهای کهن است. امروز کاخ موزه است."
+    document = Document(id="d", title="کاخ", text=text)
+    passage = Passage(id=0, doc_id="d", text=text, char_start=0, char_end=len(text))
+    words = analyze(normalize("کاخ شهر امروز چیست"))
+    [[best]] = best_evidence(set(words), dict.fromkeys(words, 1.0), [(document, passage)],
+                             analyze=analyze, cache=SentenceCache())
+    assert best.text == "امروز کاخ موزه است."
