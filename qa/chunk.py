@@ -8,6 +8,7 @@ fact stated across the cut is still found in one piece.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -101,9 +102,7 @@ def _units(text: str, max_chars: int, shown: _ShownLength) -> list[_Unit]:
 
 def _headings(text: str, units: list[_Unit], shown: _ShownLength) -> frozenset[int]:
     """The paragraphs (numbers) that are headings: one unit, short, not ending a sentence."""
-    count: dict[int, int] = {}
-    for unit in units:
-        count[unit.paragraph] = count.get(unit.paragraph, 0) + 1
+    count = Counter(unit.paragraph for unit in units)
     return frozenset(
         unit.paragraph for unit in units
         if count[unit.paragraph] == 1

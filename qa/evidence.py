@@ -18,7 +18,6 @@ in one sentence more often answers than one that has them spread out.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -28,6 +27,7 @@ import numpy as np
 
 from qa.abstain import coverage
 from qa.answer_type import holds_kind
+from qa.contrast import contrast_shares
 from qa.text import clause_spans, normalize, sentence_spans, squeeze_spaces
 from qa.types import Document, Evidence, Passage
 
@@ -51,18 +51,12 @@ CONTRAST_SHARE = 0.1
 
 def _contrast_shares(question_tokens: set[str], term_weights: dict[str, float],
                      words: Sequence[frozenset[str]]) -> np.ndarray:
-    """Each sentence's share of the question's weight, each word weighted by its IDF times
-    log((n + 1) / (c + 0.5)), c of the passage's n sentences holding it (as `qa.contrast` reads
-    the best passages)."""
-    if len(words) < 2:
-        return np.zeros(len(words))
-    weights = {}
-    for token in question_tokens:
-        holding = sum(1 for held in words if token in held)
-        if holding:
-            weights[token] = term_weights.get(token, 1.0) * math.log((len(words) + 1) / (holding + 0.5))
-    total = sum(weights.values()) or 1.0
-    return np.array([sum(w for token, w in weights.items() if token in held) / total for held in words])
+    """Each sentence's share of the question's weight, the passage's sentences weighed against
+    each other as `qa.contrast` weighs the best passages (a word without an IDF counts 1)."""
+    tokens = [token for token in question_tokens if any(token in held for held in words)]
+    held = np.array([[token in sentence for token in tokens] for sentence in words], dtype=bool)
+    return contrast_shares({token: term_weights.get(token, 1.0) for token in tokens},
+                           held.reshape(len(words), len(tokens)))
 
 
 def candidate_spans(document: Document, passage: Passage) -> list[tuple[int, int]]:
