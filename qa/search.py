@@ -34,7 +34,7 @@ from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
 from qa.synonyms import Thesaurus, load_thesaurus
-from qa.text import normalize, tokens
+from qa.text import question_form, tokens
 from qa.types import Evidence, Hit, Passage
 
 RETRIEVERS = ("hybrid", "dense", "lexical")
@@ -198,7 +198,7 @@ class Searcher:
         """A question as every signal reads it: normalized, without an opening that points at
         the document («طبق متن،»; `qa.question_frame`), spoken words in written form
         (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`)."""
-        return self._read(normalize(question))
+        return self._read(question_form(question))
 
     def _read(self, normalized: str) -> str:
         return respelled(written_form(without_frame(normalized), self.lexical), self.lexical)
@@ -231,7 +231,7 @@ class Searcher:
         """Rank passages for `question`; `retriever` is hybrid, dense or lexical."""
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
-        typed = normalize(question)
+        typed = question_form(question)
         normalized = self._read(typed)
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")

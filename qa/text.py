@@ -74,6 +74,26 @@ def normalize(text: str) -> str:
     return _fixed_point(text, _normalize_once)
 
 
+# What a typed question carries that is no part of what it asks: a Latin «?» is «؟» (the
+# model learned the Persian mark: «?» moved the dense ranking and flipped "answer found"),
+# emoji and other symbols, control and private-use characters (ZWNJ and the other format
+# characters stay: normalization reads them), and quotation marks around the whole question.
+_NOT_ASKED = frozenset({"So", "Sk", "Cc", "Co", "Cs", "Cn"})
+_WRAPPING_QUOTES = {"«": "»", '"': '"', "“": "”", "'": "'", "‘": "’"}
+
+
+def question_form(question: str) -> str:
+    """The match form of a typed question: `normalize` of it without what a user types around
+    the question itself (see `_NOT_ASKED`), so «…?» and «…؟» or a pasted «"…"» read the same."""
+    kept = "".join(
+        " " if unicodedata.category(c) in _NOT_ASKED and not c.isspace() else c for c in question
+    ).replace("?", "؟").strip()
+    closing = _WRAPPING_QUOTES.get(kept[:1])
+    if closing and len(kept) > 2 and kept.endswith(closing) and closing not in kept[1:-1]:
+        kept = kept[1:-1]
+    return normalize(kept)
+
+
 def normalize_reference(text: str) -> str:
     """`normalize` computed the slow, obvious way (hazm itself, whole-string translations);
     kept as the reference the fast path is tested against."""

@@ -220,3 +220,22 @@ def test_a_when_question_weighs_the_sentence_with_a_date_twice(tmp_path: Path, f
         hits = searcher.search(question, top_k=2).hits
         for hit in hits:  # each of the 5 best gains evidence_weight x its best sentence's score, x2 for "when"
             assert hit.score == pytest.approx(words_only[hit.passage.doc_id] + kind_factor * hit.evidence[0].score, abs=1e-5)
+
+
+def test_a_latin_question_mark_reads_as_the_persian_one_with_the_bundled_model(tmp_path: Path) -> None:
+    # The bundled model learned «؟»: a typed «?» moved its ranking and "answer found".
+    from qa.build import build_index
+    from qa.embed import SentenceTransformerEncoder
+    from tests.conftest import TINY_DOCS
+
+    (tmp_path / "corpus").mkdir()
+    for name, text in TINY_DOCS.items():
+        (tmp_path / "corpus" / name).write_text(text, encoding="utf-8")
+    encoder = SentenceTransformerEncoder()
+    build_index(tmp_path / "corpus", tmp_path / "index", encoder, show_progress=False)
+    searcher = Searcher(store.load_current(tmp_path / "index")[0], encoder)
+    persian = searcher.search("آرامگاه حافظ کجاست؟", top_k=3, retriever="dense")
+    for typed in ("آرامگاه حافظ کجاست?", "«آرامگاه حافظ کجاست؟» 😀"):
+        latin = searcher.search(typed, top_k=3, retriever="dense")
+        assert [h.score for h in latin.hits] == [h.score for h in persian.hits]
+        assert latin.confidence == persian.confidence and latin.read_as is None

@@ -142,3 +142,24 @@ def test_clause_spans_prefer_clause_boundaries() -> None:
 
 def test_alef_madda_folds_composed_or_not() -> None:
     assert normalize("قرآن") == normalize("قرا\u0653ن") == normalize("قران") == "قران"
+
+
+@pytest.mark.parametrize("typed", [
+    "آرامگاه حافظ کجاست?",        # a Latin question mark
+    "آرامگاه حافظ کجاست ?",
+    "😀 آرامگاه حافظ کجاست؟",      # an emoji
+    "آرامگاه حافظ کجاست؟\x00",     # a control character
+    "«آرامگاه حافظ کجاست؟»",       # quoted whole
+    '"آرامگاه حافظ کجاست?"',
+])
+def test_question_form_reads_what_is_typed_around_a_question_as_nothing(typed: str) -> None:
+    from qa.text import question_form
+
+    assert question_form(typed) == normalize("آرامگاه حافظ کجاست؟")
+
+
+def test_question_form_keeps_quotes_inside_the_question() -> None:
+    from qa.text import question_form
+
+    assert question_form("«حافظ» کیست؟") == normalize("«حافظ» کیست؟")
+    assert question_form("«حافظ» یا «سعدی»؟") == normalize("«حافظ» یا «سعدی»؟")
