@@ -245,7 +245,10 @@ def create_app(
     admin_keys = parse_keys(settings.admin_keys.get_secret_value())
     read_keys = parse_keys(settings.api_keys.get_secret_value())
     read_access = [Depends(RequireKey(read_keys + admin_keys, "/ask"))] if read_keys else []
-    admin_access = [Depends(RequireKey(admin_keys, "/admin"))] if admin_keys else []
+    # Without admin keys, a server locked with read keys keeps /admin locked with them: a reload
+    # checksums the whole index, not something to leave open to callers /ask refuses.
+    admin_guard = admin_keys or read_keys
+    admin_access = [Depends(RequireKey(admin_guard, "/admin"))] if admin_guard else []
 
     errors: dict[int | str, dict] = {
         400: {"model": ErrorOut, "description": "A body that cannot be parsed (not UTF-8)"},
@@ -304,7 +307,8 @@ def create_app(
             swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css", swagger_favicon_url="data:,",
         )
 
-    @app.get("/health")
+    # HEAD too: uptime monitors and load balancers probe with it, and a 405 reads as "down".
+    @app.api_route("/health", methods=["GET", "HEAD"])
     def health(request: Request) -> dict:
         """Liveness: the process is up (even without an index). Never needs a key."""
         service: SearchService | None = request.app.state.service
@@ -315,7 +319,7 @@ def create_app(
             "passages": searcher.passage_count if searcher else 0,
         }
 
-    @app.get("/ready", responses={503: {"model": ErrorOut}})
+    @app.api_route("/ready", methods=["GET", "HEAD"], responses={503: {"model": ErrorOut}})
     def ready(state: State) -> dict:
         """Readiness: 200 when an index is loaded and questions can be answered."""
         if state.searcher is None:
@@ -324,7 +328,7 @@ def create_app(
                 "skipped": list(state.skipped)}
 
     admin_errors: dict[int | str, dict] = {503: {"model": ErrorOut, "description": "No usable index"}}
-    if admin_keys:
+    if admin_guard:
         admin_errors[401] = {"model": ErrorOut, "description": "Missing or wrong admin key"}
 
     @app.post("/admin/reload", response_model=ReloadOut, responses=admin_errors,

@@ -148,6 +148,21 @@ def test_keys_guard_ask_and_admin_but_not_health(tiny_index: Path) -> None:
     assert "secret" not in repr(Settings(api_keys="secret", admin_keys="secret"))
 
 
+def test_read_keys_alone_lock_admin_too(tiny_index: Path) -> None:
+    with _client(tiny_index, api_keys="reader-1") as client:
+        assert client.post("/admin/reload").status_code == 401
+        assert client.post("/admin/reload", headers={"X-API-Key": "reader-1"}).status_code == 200
+    with _client(tiny_index, admin_keys="boss") as client:  # admin keys alone leave /ask open
+        assert client.get("/ask", params={"q": QUESTION}).status_code == 200
+        assert client.post("/admin/reload").status_code == 401
+
+
+def test_health_and_ready_answer_head(tiny_index: Path) -> None:
+    with _client(tiny_index) as client:
+        assert client.head("/health").status_code == 200
+        assert client.head("/ready").status_code == 200
+
+
 def test_keys_are_optional(tiny_index: Path) -> None:
     with _client(tiny_index) as client:
         assert client.get("/ask", params={"q": QUESTION}).status_code == 200
