@@ -358,9 +358,12 @@ def open_first_good(
             f"no index found at {index_dir}/: build one with `qa index build --index {index_dir}`"
         )
     current = current_name(index_dir)
+    problems: list[str] = []
     if current:
         candidates.sort(key=lambda p: p.name != current)  # CURRENT first, then newest first
-    problems: list[str] = []
+        if all(p.name != current for p in candidates):
+            # A mistyped rollback must not look like success while another generation serves.
+            problems.append(f"{index_dir}/CURRENT names {current!r}, which is not in {index_dir}/generations/")
     for candidate in candidates:
         try:
             verified = verify(candidate, checksums=checksums and candidate.name not in trusted)

@@ -29,6 +29,14 @@ def test_publish_then_load_current(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".tmp-*"))
 
 
+def test_current_naming_no_generation_is_reported(tmp_path: Path) -> None:
+    generation = _publish(tmp_path, "one")
+    (tmp_path / store.CURRENT).write_text("g-mistyped\n")
+    loaded, problems = store.load_current(tmp_path)
+    assert loaded.name == generation.name
+    assert len(problems) == 1 and "'g-mistyped'" in problems[0]
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "manifest", "version"])
 def test_damaged_generation_is_refused_and_previous_served(tmp_path: Path, damage: str) -> None:
     good = _publish(tmp_path, "good")
