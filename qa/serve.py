@@ -8,12 +8,14 @@ index lease, watches CURRENT itself, and drains on SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import socket
 from typing import Any
 
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+from qa.errors import SettingsError
 from qa.settings import Settings, load_settings
 
 # Settings that `qa serve` options override; workers are fresh processes that read the
@@ -48,9 +50,30 @@ def app_from_environment() -> Any:
     return create_app(load_settings())
 
 
+def check_address(host: str, port: int) -> None:
+    """Fail in a line, before the model and index load, where uvicorn could not listen (it
+    would log a bind error only after start-up and exit 3)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise SettingsError(f"cannot listen on {host}:{port}: {error.strerror} (--host / QA_HOST)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = "the port is in use" if error.errno == errno.EADDRINUSE else error.strerror
+            raise SettingsError(
+                f"cannot listen on {host}:{port}: {reason} (choose another with --port / QA_PORT)"
+            ) from None
+
+
 def serve(settings: Settings) -> None:
     """Run the API until SIGTERM or Ctrl-C."""
     import uvicorn
+
+    check_address(settings.host, settings.port)
 
     options: dict[str, Any] = {
         "host": settings.host, "port": settings.port, "log_level": "info",

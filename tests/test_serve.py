@@ -42,3 +42,18 @@ def test_workers_default_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().workers == 1  # type: ignore[call-arg]
     monkeypatch.setenv("QA_WORKERS", "2")
     assert Settings().workers == 2  # type: ignore[call-arg]
+
+
+def test_a_port_in_use_or_a_bad_host_fails_before_start_up() -> None:
+    from qa.errors import SettingsError
+    from qa.serve import check_address
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SettingsError, match="port is in use"):
+            check_address("127.0.0.1", port)
+    check_address("127.0.0.1", port)  # free again
+    with pytest.raises(SettingsError, match="cannot listen on 256.1.1.1"):
+        check_address("256.1.1.1", 8000)
