@@ -235,7 +235,11 @@ def create_app(
                 for method in route.methods or ()
             }
             headers["Allow"] = ", ".join(sorted(methods))
-        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        detail = error.detail
+        if error.status_code == 400 and detail == "There was an error parsing the body":
+            # FastAPI's words for a body that is not UTF-8 (or nests too deep to parse).
+            detail = "the body could not be read as JSON: send it encoded as UTF-8, as application/json"
+        return JSONResponse({"detail": detail}, status_code=error.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -268,6 +272,9 @@ def create_app(
             raise InputError(
                 f"the question is {len(question)} characters long; the limit is {settings.max_question_chars}"
             )
+        if "\ufffd" in question:
+            # What a decoder puts for bytes that are not UTF-8 (a query string in cp1256, say).
+            raise InputError("the question holds characters that were not valid UTF-8: send it encoded as UTF-8")
         if state.searcher is None:
             raise state.problem or IndexMissingError("no index loaded")
         result = state.searcher.search(question, top_k=top_k, retriever=retriever or settings.retriever)

@@ -143,3 +143,11 @@ def test_an_unusable_thesaurus_setting_gives_503_naming_it(tiny_index: Path, fak
             assert response.status_code == 503
             assert "QA_THESAURUS" in response.json()["detail"]
             assert "missing.tsv" in response.json()["detail"]
+
+
+def test_text_that_is_not_utf8_is_refused_saying_so(client: TestClient) -> None:
+    body = '{"question": "پایتخت قزاقستان کجاست؟"}'.encode("cp1256", errors="replace")
+    response = client.post("/ask", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and "UTF-8" in response.json()["detail"]
+    response = client.get("/ask?q=%C7%E1")  # «ال» percent-encoded in cp1256
+    assert response.status_code == 422 and "UTF-8" in response.json()["detail"]
