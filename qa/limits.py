@@ -101,7 +101,7 @@ class RequestLimits:
             task.result()
             return
         answered = True
-        log.warning("%s %s took longer than %.1f s", scope.get("method"), scope["path"], timeout)
+        log.warning("%s %s took longer than %g s", scope.get("method"), scope["path"], timeout)
         if not started:
             await send_json(
                 send, 504,
