@@ -75,8 +75,7 @@ def index_text(document: Document, passage: Passage, *, with_title: bool = True)
 
 def raw_index_text(document: Document, passage: Passage, *, with_title: bool = True) -> str:
     """`index_text` before normalization, as the document writes it."""
-    notes = {note.mark: note for note in document.footnotes}
-    cited = [notes[mark] for mark in passage.footnote_marks if mark in notes]
+    cited = document.cited_footnotes(passage)
     parts = [document.title] if with_title else []
     parts += [passage.text] + [f"{note.text} {note.url or ''}" for note in cited]
     return " ".join(parts)

@@ -16,8 +16,9 @@ from qa.errors import InputError
 from qa.text import clause_spans, paragraph_spans, sentence_spans, squeeze_spaces
 from qa.types import Document, Passage
 
-# Recorded in an index's manifest: a change to how passages are cut must change this.
-CHUNKER_VERSION = "sentences+clauses+paragraph-ends+headings/3"
+# Recorded in an index's manifest: a change to how passages are cut, or to what of a document
+# is indexed with them (page layout, footnotes cited, title), must change this.
+CHUNKER_VERSION = "sentences+clauses+paragraph-ends+headings/4"
 # A passage this short may take in the start of the next paragraph rather than stand alone
 # (a heading alone retrieves nothing).
 SHORT_PASSAGE_FRACTION = 4

@@ -67,10 +67,9 @@ def to_response(result: SearchResult, service_state: ServiceState) -> AskRespons
     for hit in result.hits:
         passage = hit.passage
         document = searcher.metadata.document(passage.doc_id)
-        notes = {note.mark: note for note in document.footnotes}
         footnotes = [
-            FootnoteOut(mark=mark, text=notes[mark].text, url=notes[mark].url)
-            for mark in passage.footnote_marks if mark in notes
+            FootnoteOut(mark=note.mark, text=note.text, url=note.url)
+            for note in document.cited_footnotes(passage)
         ]
         passages.append(PassageOut(
             rank=hit.rank, score=round(hit.score, 6), text=passage.text,

@@ -69,6 +69,26 @@ class Document:
             and (note.char_start < char_end or not self.text[char_end:note.char_start].strip())
         )
 
+    def cited_footnotes(self, passage: Passage) -> tuple[Footnote, ...]:
+        """The footnotes `passage.footnote_marks` name, each the one its marker in the passage
+        links to.
+
+        Books often number footnotes again from «۱» on every page, so a mark alone names several
+        footnotes. The one whose marker lies in (or right after) the passage is its own; failing
+        that (an index cut by an older chunker), the first with that mark from the passage's
+        start on, else the first anywhere.
+        """
+        nearby = self.footnotes_between(passage.char_start, passage.char_end)
+        following = [n for n in self.footnotes if n.char_start >= passage.char_start]
+        cited: list[Footnote] = []
+        for mark in passage.footnote_marks:
+            for candidates in (nearby, following, self.footnotes):
+                note = next((n for n in candidates if n.mark == mark and n not in cited), None)
+                if note is not None:
+                    cited.append(note)
+                    break
+        return tuple(cited)
+
 
 @dataclass(frozen=True)
 class Passage:

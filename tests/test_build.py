@@ -12,6 +12,7 @@ import pytest
 
 from qa import build
 from qa.build import ChunkSettings, build_index, prepared_batches
+from qa.chunk import chunk_document
 from qa.ingest import load_corpus
 
 PARAGRAPH = (
@@ -81,3 +82,30 @@ def test_the_eval_cache_key_follows_the_code(monkeypatch: pytest.MonkeyPatch) ->
     assert build.build_key("corpus", Model(), ChunkSettings()) == before  # type: ignore[arg-type]
     monkeypatch.setattr(build, "code_digest", lambda: "edited")
     assert build.build_key("corpus", Model(), ChunkSettings()) != before  # type: ignore[arg-type]
+
+
+def _two_pages_numbered_from_one(tmp_path: Path) -> list:
+    """A book whose footnotes start again at «۱» on each page."""
+    first = ("بادگیرهای بلند این شهر برای خنک کردن خانه‌ها در تابستان ساخته شده‌اند "
+             "و گردشگران بسیاری هر سال برای دیدن آنها به یزد می‌آیند.۱ ") + PARAGRAPH * 2
+    second = ("قنات زارچ با طول بیش از هفتاد کیلومتر یکی از طولانی‌ترین قنات‌های ایران "
+              "به شمار می‌رود.۱ ") + PARAGRAPH * 2
+    text = (f"{first.strip()}\n\n۱ کتاب معماری کویر http://example.org/kavir 12\n\n\n"
+            f"{second.strip()}\n\n۱ گزارش سالانه قنات‌ها https://example.org/qanat 13\n")
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "yazd.txt").write_text(text, encoding="utf-8")
+    (document,) = load_corpus(folder)
+    return [document, chunk_document(document, max_chars=300)]
+
+
+def test_a_mark_numbered_again_on_each_page_cites_its_own_page_footnote(tmp_path: Path) -> None:
+    document, passages = _two_pages_numbered_from_one(tmp_path)
+    assert [(note.mark, note.page) for note in document.footnotes] == [("۱", 12), ("۱", 13)]
+    for passage in passages:
+        if "بادگیرهای" in passage.text:
+            assert "کویر" in build.index_text(document, passage)
+            assert "قنات" not in build.index_text(document, passage)
+            assert [n.text for n in document.cited_footnotes(passage)] == ["کتاب معماری کویر"]
+        if "قنات زارچ" in passage.text:
+            assert [n.page for n in document.cited_footnotes(passage)] == [13]
