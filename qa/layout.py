@@ -140,9 +140,14 @@ def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
             continue  # a page ends with a blank line (or the end of the text)
         number_start, number_end = start + match.start(1), start + match.end(1)
         number = int(match.group(1))
+        before_number = line[: match.start(1)]
+        if _names_page(before_number):
+            # «صفحه ۲۱» alone on its line: the whole footer is layout, so the page ends before
+            # its word, which then stays out of the passages and of the next page's span.
+            number_start = start + len(before_number) - len(before_number.lstrip())
         line_before = lines[index - 1] if index else None
         standalone = line_before is None or not text[line_before[0] : line_before[1]].strip()
-        heading = _heading_words(line[: match.start(1)]) if standalone else None
+        heading = _heading_words(before_number) if standalone else None
         candidates.append((number, _Break(number_start, number_end, number)))
         headings.append(heading)
     # «فصل 1», «فصل 2» ... alone between blank lines: chapters' numbers, not pages'. A page whose
@@ -189,6 +194,12 @@ class _Run:
     def plausible(self) -> bool:
         """Two numbers or more, at least half the pages between them full."""
         return len(self.breaks) >= 2 and 2 * self.full_pages >= len(self.breaks) - 1
+
+
+def _names_page(before_number: str) -> bool:
+    """Whether the words before a page number only name a page: «صفحه», «ص.», "Page"."""
+    words = before_number.split()
+    return 0 < len(words) <= 2 and all(w.strip(".:-–") in _PAGE_WORDS for w in words)
 
 
 def _heading_words(before_number: str) -> tuple[str, ...] | None:

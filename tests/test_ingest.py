@@ -364,6 +364,21 @@ def test_numbered_chapter_headings_are_not_page_numbers() -> None:
     assert [p.number for p in read_layout(footers).pages] == [1, 2, 3]
 
 
+def test_a_page_footer_naming_the_page_is_layout_as_a_whole() -> None:
+    # «صفحه ۲۱» alone after each page: its word leaves the text with its number, and the next
+    # page's first sentence is on that page alone.
+    full = "این جمله برای پر کردن برگه است و چیزی نمی‌گوید. " * 6
+    for word in ("صفحه", "ص.", "Page"):
+        text = "\n\n".join(f"{full.strip()}\n\n{word} {n}\n" for n in ("۲۱", "۲۲", "۲۳"))
+        layout = read_layout(text)
+        assert [p.number for p in layout.pages] == [21, 22, 23]
+        assert word not in layout.text
+        document = Document("d", "d", layout.text, pages=layout.pages)
+        second = layout.text.index("این جمله", layout.pages[1].char_start)
+        assert document.pages_between(second, second + 10) == (22,)
+        assert layout.text[: second].rstrip().endswith("نمی‌گوید.")
+
+
 def test_pages_left_out_of_an_excerpt_keep_the_run() -> None:
     full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
     text = "\n\n\n".join(f"{full}{n}" for n in (1, 2, 3, 5, 6)) + "\n"
