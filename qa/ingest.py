@@ -4,8 +4,10 @@ A corpus is a folder (read recursively) or a single file:
 
 * `*.txt`, `*.md`: one document each. Optional front matter between two `---` lines gives
   `id`, `title`, `source`, `url`; the id defaults to the path below the corpus folder without
-  its suffix, the title to the first non-empty line (or the file name).
-* `*.jsonl`: one document per line, `{"id", "title", "text", "url"?, "source"?}`.
+  its suffix, the title to the first non-empty line when it reads as one (see `_title_line`),
+  else the file name without its suffix.
+* `*.jsonl`: one document per line, `{"id", "title"?, "text", "url"?, "source"?}`; without a
+  title, the text's first line when it reads as one, else the row's id.
 
 README files describe a corpus folder and are not documents; hidden files are skipped.
 Unusable input raises CorpusError naming the file (and line); a problem that loses only one
@@ -17,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -27,6 +30,11 @@ from qa.types import Document
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
 FRONT_MATTER_KEYS = ("id", "title", "source", "url")
+# A first line longer than this is a paragraph, not a title. The title is indexed with every
+# passage of its document: a one-line file of 100 KB once took minutes to index.
+MAX_TITLE_CHARS = 120
+# A sentence end with more words after it: the line is a paragraph («… است. ما …»).
+_TWO_SENTENCES = re.compile(r"\w[.!?؟…]+[»\"')\]]*\s+\S")
 
 Warn = Callable[[str], None]
 _log = logging.getLogger(__name__)
@@ -121,7 +129,7 @@ def _read_text_file(file: Path, root: Path, warn: Warn) -> Document | None:
     default_id = file.relative_to(root).with_suffix("").as_posix()
     return _document(
         doc_id=fields.get("id") or default_id,
-        title=fields.get("title") or _first_line(body) or file.stem,
+        title=fields.get("title") or _title_line(body) or file.stem,
         body=body,
         source=fields.get("source") or None,
         url=fields.get("url") or None,
@@ -187,9 +195,11 @@ def _read_jsonl(file: Path, warn: Warn) -> Iterator[tuple[Document, str]]:
             warn(f"{where}: row {doc_id!r} has empty text, skipped")
             continue
         title = row.get("title")
+        if not isinstance(title, str) or not title.strip():
+            title = _title_line(text) or doc_id.strip()
         document = _document(
             doc_id=doc_id,
-            title=title.strip() if isinstance(title, str) and title.strip() else _first_line(text),
+            title=title.strip(),
             body=text,
             source=_optional_string(row.get("source")),
             url=_optional_string(row.get("url")),
@@ -209,10 +219,14 @@ def _optional_string(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _first_line(text: str) -> str:
+def _title_line(text: str) -> str:
+    """The first non-empty line, when it reads as a title: at most MAX_TITLE_CHARS characters
+    and one sentence at most. Otherwise "" (the caller falls back to the file name or id)."""
     for line in text.splitlines():
         if line.strip():
-            return line.strip().lstrip("#").strip()
+            title = line.strip().lstrip("#").strip()
+            paragraph = len(title) > MAX_TITLE_CHARS or _TWO_SENTENCES.search(title)
+            return "" if paragraph else title
     return ""
 
 

@@ -223,6 +223,22 @@ def test_form_feed_pages(tmp_path: Path) -> None:
     assert document.text[19] == "\n" and document.text[36] == " "
 
 
+def test_a_first_line_that_is_a_paragraph_is_not_the_title(tmp_path: Path) -> None:
+    # The title is indexed with every passage: a one-line file of 100 KB must not be its own title.
+    sentence = "بادگیرهای یزد خانه‌ها را در تابستان خنک نگاه می‌دارند. "
+    (tmp_path / "yazd-notes.txt").write_text(sentence * 2000, encoding="utf-8")
+    (tmp_path / "two.txt").write_text("یزد شهر بادگیرهاست. کاشان شهر فرش است.\n", "utf-8")
+    (tmp_path / "heading.txt").write_text("# تاریخ شهر یزد\n\n" + sentence, encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(
+        json.dumps({"id": "r1", "text": sentence * 3}, ensure_ascii=False) + "\n"
+        + json.dumps({"id": "r2", "text": "دماوند بلند است.\n\n" + sentence}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    titles = {d.id: d.title for d in load_corpus(tmp_path)}
+    assert titles == {"heading": "تاریخ شهر یزد", "r1": "r1", "r2": "دماوند بلند است.",
+                      "two": "two", "yazd-notes": "yazd-notes"}
+
+
 def test_crlf_and_bom(tmp_path: Path) -> None:
     (tmp_path / "win.txt").write_bytes("\ufeffعنوان\r\n\r\nبند یکم.\r\n".encode())
     (document,) = load_corpus(tmp_path)
