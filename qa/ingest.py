@@ -9,7 +9,8 @@ A corpus is a folder (read recursively) or a single file:
 * `*.jsonl`: one document per line, `{"id", "title"?, "text", "url"?, "source"?}`; without a
   title, the text's first line when it reads as one, else the row's id.
 
-README files describe a corpus folder and are not documents; hidden files are skipped.
+README files describe a corpus folder and are not documents; hidden files are skipped; other
+files (.pdf, .html, …) are skipped with one warning naming them.
 Unusable input raises CorpusError naming the file (and line); a problem that loses only one
 document (a broken JSONL line, a duplicate id, an empty text) skips it with a warning.
 """
@@ -30,6 +31,8 @@ from qa.types import Document
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
 FRONT_MATTER_KEYS = ("id", "title", "source", "url")
+# A warning about files of other kinds names this many of them.
+MAX_NAMED_SKIPPED = 5
 # A first line longer than this is a paragraph, not a title. The title is indexed with every
 # passage of its document: a one-line file of 100 KB once took minutes to index.
 MAX_TITLE_CHARS = 120
@@ -50,7 +53,7 @@ def load_corpus(path: Path, on_warning: Warn | None = None) -> list[Document]:
     if not path.exists():
         raise CorpusError(f"corpus not found at {path}")
     if path.is_dir():
-        root, files = path, _corpus_files(path)
+        root, files = path, _corpus_files(path, warn)
     elif path.suffix.lower() in (*TEXT_SUFFIXES, JSONL_SUFFIX):
         root, files = path.parent, [path]
     else:
@@ -81,17 +84,29 @@ def corpus_hash(documents: Iterable[Document]) -> str:
     return digest.hexdigest()
 
 
-def _corpus_files(root: Path) -> list[Path]:
-    files = []
+def _corpus_files(root: Path, warn: Warn) -> list[Path]:
+    """The document files under `root`; one warning names the other files, which are skipped
+    (a PDF or an HTML page dropped in the folder is otherwise missing from answers unnoticed)."""
+    files, others = [], []
     for file in root.rglob("*"):
         relative = file.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if file.suffix.lower() not in (*TEXT_SUFFIXES, JSONL_SUFFIX):
-            continue
         if file.stem.lower() == "readme" or file.is_dir():
             continue  # a file that cannot be read is reported, not skipped
+        if file.suffix.lower() not in (*TEXT_SUFFIXES, JSONL_SUFFIX):
+            others.append(relative.as_posix())
+            continue
         files.append(file)
+    if others:
+        others.sort()
+        named = ", ".join(others[:MAX_NAMED_SKIPPED])
+        more = len(others) - MAX_NAMED_SKIPPED
+        warn(
+            f"{root}: skipped {len(others)} file{'s' if len(others) > 1 else ''} that "
+            f"{'are' if len(others) > 1 else 'is'} not .txt, .md or .jsonl: {named}"
+            + (f" and {more} more" if more > 0 else "")
+        )
     return sorted(files, key=lambda file: file.relative_to(root).as_posix())
 
 

@@ -207,8 +207,23 @@ def test_readme_and_hidden_files_are_not_documents(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text("پنهان", encoding="utf-8")
     (tmp_path / "data.csv").write_text("a,b", encoding="utf-8")
     (tmp_path / "doc.txt").write_text("متن.", encoding="utf-8")
-    documents, _ = _load(tmp_path)
+    documents, warnings = _load(tmp_path)
     assert [d.id for d in documents] == ["doc"]
+    assert warnings == [f"{tmp_path}: skipped 1 file that is not .txt, .md or .jsonl: data.csv"]
+
+
+def test_files_of_other_kinds_are_named_in_one_warning(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".DS_Store").write_bytes(b"\0\0")
+    (tmp_path / "README.html").write_text("<p>about</p>", encoding="utf-8")
+    for name in ("a.markdown", "sub/b.pdf", "c.docx", "d.html", "e.rtf", "f.odt", "doc.txt"):
+        (tmp_path / name).write_text("متن.", encoding="utf-8")
+    documents, warnings = _load(tmp_path)
+    assert [d.id for d in documents] == ["doc"]
+    assert warnings == [
+        f"{tmp_path}: skipped 6 files that are not .txt, .md or .jsonl: "
+        "a.markdown, c.docx, d.html, e.rtf, f.odt and 1 more"
+    ]
 
 
 def test_form_feed_pages(tmp_path: Path) -> None:
