@@ -120,11 +120,21 @@ def _read_file(file: Path, root: Path, warn: Warn) -> Iterator[tuple[Document, s
 
 
 def read_utf8(file: Path) -> str:
-    """A UTF-8 text file's text (no byte-order mark); CorpusError says which byte is not UTF-8."""
+    """A UTF-8 text file's text (no byte-order mark); CorpusError says which byte is not UTF-8,
+    or where a NUL byte is."""
     try:
         raw = file.read_bytes()
     except OSError as error:
         raise CorpusError(f"{file}: cannot read: {error.strerror or error}") from None
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        # Text has no NUL: this is a binary file, or UTF-16, whose Persian letters mostly decode
+        # as valid but meaningless UTF-8 and would be indexed as words.
+        line = raw[:nul].count(b"\n") + 1
+        raise CorpusError(
+            f"{file}:{line}: NUL byte at offset {nul}: not a text file (UTF-16?); "
+            "save the file as UTF-8 text"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -289,6 +289,17 @@ def test_not_utf8(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
+def test_nul_bytes_refuse_the_file(tmp_path: Path) -> None:
+    (tmp_path / "nul.txt").write_bytes("آب انبار\n".encode() + b"\0\0 " + "قزوین\n".encode())
+    with pytest.raises(CorpusError, match=r"nul\.txt:2: NUL byte at offset 16"):
+        load_corpus(tmp_path)
+    # UTF-16 without a byte-order mark: most Persian letters in it decode as valid UTF-8.
+    (tmp_path / "nul.txt").unlink()
+    (tmp_path / "u16.txt").write_bytes("سلام بر شما".encode("utf-16-le"))
+    with pytest.raises(CorpusError, match=r"u16\.txt:1: NUL byte"):
+        load_corpus(tmp_path)
+
+
 def test_not_utf8_jsonl_names_the_line(tmp_path: Path) -> None:
     good = json.dumps({"id": "a", "text": "متن"}, ensure_ascii=False).encode()
     (tmp_path / "rows.jsonl").write_bytes(good + b"\n" + b'{"id": "b", "text": "\xff"}\n')
