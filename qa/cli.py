@@ -13,6 +13,7 @@ from pathlib import Path
 from qa.errors import QAError
 
 RLI, PDI = "\u2067", "\u2069"  # right-to-left isolate: Persian lines render right-to-left
+HIGHLIGHT, RESET = "\033[1;33m", "\033[0m"  # the evidence sentence: bold yellow
 
 
 def _settings(**overrides):  # type: ignore[no-untyped-def]
@@ -111,15 +112,45 @@ def _thesaurus(settings):  # type: ignore[no-untyped-def]
     return thesaurus_for(settings.thesaurus)
 
 
-def _rtl(text: str, width: int, indent: str = "   ") -> str:
-    lines = textwrap.wrap(text, width=max(20, width - len(indent)))
+def _rtl(text: str, width: int, indent: str = "   ", span: tuple[int, int] | None = None) -> str:
+    """`text` wrapped to `width`, each line isolated right-to-left; `span` (offsets into `text`)
+    is shown bold yellow, closed and reopened at each line so the colour never leaks into the
+    indent or the next line's isolate."""
+    # Tabs kept as one character: wrapping then only turns whitespace into spaces or drops it,
+    # so every other character of a line can be traced back to its offset in `text`.
+    lines = textwrap.wrap(text, width=max(20, width - len(indent)), expand_tabs=False)
+    if span is not None:
+        lines = _highlight_lines(text, lines, span)
     return "\n".join(f"{indent}{RLI}{line}{PDI}" for line in lines)
 
 
-def _highlight(text: str, evidence: str, on: bool) -> str:
-    if not on or not evidence or evidence not in text:
-        return text
-    return text.replace(evidence, f"\033[1;33m{evidence}\033[0m", 1)
+def _highlight_lines(text: str, lines: list[str], span: tuple[int, int]) -> list[str]:
+    """Mark, in each wrapped line, the characters that came from `text[span[0]:span[1]]`."""
+    start, end = span
+    position = 0  # in `text`: the wrapped lines are it in order, less some whitespace
+    marked = []
+    for line in lines:
+        inside = []
+        for column, char in enumerate(line):
+            while position < len(text) and (" " if text[position].isspace() else text[position]) != char:
+                position += 1
+            if start <= position < end and not char.isspace():
+                inside.append(column)
+            position += 1
+        if inside:
+            first, last = inside[0], inside[-1] + 1
+            line = f"{line[:first]}{HIGHLIGHT}{line[first:last]}{RESET}{line[last:]}"
+        marked.append(line)
+    return marked
+
+
+def _evidence_span(passage_text: str, passage_start: int, evidence) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    """Where the evidence sentence lies in the passage text: by its document offsets, or (should
+    they not match) by its text; None when it cannot be found."""
+    start = evidence.char_start - passage_start
+    if passage_text[start:start + len(evidence.text)] != evidence.text:
+        start = passage_text.find(evidence.text) if evidence.text else -1
+    return (start, start + len(evidence.text)) if start >= 0 else None
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -155,7 +186,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         header += f" — صفحه {pages} — [{cite.char_start}:{cite.char_end}] — امتیاز {item.score:.3f}"
         print(f"{RLI}{header}{PDI}")
         evidence = item.evidence[0].text if item.evidence else ""
-        print(_highlight(_rtl(item.text, width), evidence, color))
+        # Highlighted by offsets before wrapping: wrapping adds indents and isolates, and
+        # breaks the sentence over lines, so afterwards it is no longer a substring.
+        span = _evidence_span(item.text, cite.char_start, item.evidence[0]) if item.evidence and color else None
+        print(_rtl(item.text, width, span=span))
         if evidence:
             print(_rtl("پاسخ: " + evidence, width))
         for note in cite.footnotes:

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,27 @@ def test_empty_paths_and_k_below_1_are_refused_by_the_parser(argv, capsys) -> No
         cli.main(argv)
     assert stop.value.code == 2
     assert "error: argument" in capsys.readouterr().err
+
+
+def test_ask_highlights_the_evidence_in_a_terminal(tmp_path: Path, tiny_index: Path, fake_model, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(cli.sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "30")  # narrow: the evidence sentence is wrapped over lines
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--index", str(tiny_index), "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    highlighted = re.findall(re.escape("\033[1;33m") + "(.*?)" + re.escape("\033[0m"), out)
+    assert "حافظ" in " ".join(highlighted)
+
+
+def test_a_highlight_over_several_lines_is_closed_on_each_and_wraps_as_plain_text() -> None:
+    text = "جمله نخست کوتاه است. " + "این جمله دوم بسیار بلند است و چند سطر می‌گیرد " * 3 + "و تمام می‌شود. پایان."
+    start = text.index("این جمله")
+    end = text.index("پایان") - 1
+    marked = cli._rtl(text, 40, span=(start, end))
+    assert marked.replace(cli.HIGHLIGHT, "").replace(cli.RESET, "") == cli._rtl(text, 40)
+    lines = marked.splitlines()
+    assert len(lines) > 3 and cli.HIGHLIGHT not in lines[0].split("نخست")[0]
+    for line in lines:  # every line that opens the colour closes it before its isolate ends
+        assert line.count(cli.HIGHLIGHT) == line.count(cli.RESET) <= 1
+    shown = " ".join(re.findall(re.escape(cli.HIGHLIGHT) + "(.*?)" + re.escape(cli.RESET), marked))
+    assert shown == " ".join(text[start:end].split())
