@@ -14,7 +14,7 @@ from qa.embed import Encoder
 from qa.errors import InputError, QAError
 from qa.ingest import corpus_hash, load_corpus
 from qa.search import Searcher
-from qa.text import normalize
+from qa.text import normalize, tokens
 
 METRIC_KEYS = ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10", "count")
 
@@ -57,14 +57,8 @@ def load_questions(path: Path, *, unanswerable: bool = False) -> list[Question]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-            question = Question(
-                id=str(row.get("id", f"line-{number}")),
-                question=str(row["question"]),
-                answers=tuple(str(a) for a in row.get("answers") or ()),
-                positive_ids=tuple(str(p) for p in row.get("positive_ids") or ()),
-            )
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            question = question_from_row(json.loads(line), number)
+        except (ValueError, InputError) as error:  # json's errors are ValueErrors
             raise InputError(f"{path}:{number}: bad question row ({error})") from error
         if not unanswerable and not question.answers and not question.positive_ids:
             raise InputError(f"{path}:{number}: row has neither answers nor positive_ids")
@@ -72,6 +66,49 @@ def load_questions(path: Path, *, unanswerable: bool = False) -> list[Question]:
     if not questions:
         raise InputError(f"{path}: no questions")
     return questions
+
+
+def question_from_row(row: object, number: int) -> Question:
+    """One parsed JSONL row as a Question; what is wrong with it is an InputError."""
+    if not isinstance(row, dict):
+        raise InputError(f"the row is {_kind(row)}, not a JSON object")
+    if "question" not in row:
+        raise InputError("missing field 'question'")
+    text = row["question"]
+    if not isinstance(text, str):
+        raise InputError(f"'question' is {_kind(text)}, not a string")
+    # Checked here, not when asked: a search would stop the run halfway, naming no line.
+    if not tokens(normalize(text)):
+        raise InputError(f"the question {text!r} has no words to search for")
+    return Question(id=str(row.get("id", f"line-{number}")), question=text,
+                    answers=_strings(row, "answers"), positive_ids=_strings(row, "positive_ids"))
+
+
+def _strings(row: dict, name: str) -> tuple[str, ...]:
+    """A field that lists strings; absent or null is none. A SQuAD-style answer
+    ({"text": ..., "answer_start": ...}) counts as its text."""
+    values = row.get(name)
+    if values is None:
+        return ()
+    # A bare string would be read letter by letter, and any one letter found counts as a hit.
+    if not isinstance(values, list):
+        raise InputError(f"'{name}' is {_kind(values)}, not a list of strings")
+    strings = []
+    for value in values:
+        if name == "answers" and isinstance(value, dict) and "text" in value:
+            value = value["text"]
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(f"'{name}' holds {json.dumps(value, ensure_ascii=False)}, not a non-empty string")
+        strings.append(value)
+    return tuple(strings)
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in JSON's words."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    names = {str: "a string", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
 
 
 def first_hit_rank(ranked_hits: Iterable[bool]) -> int | None:
