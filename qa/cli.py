@@ -43,6 +43,16 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
+def _non_negative_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {number}")
+    return number
+
+
 def _positive_int(value: str) -> int:
     try:
         number = int(value)
@@ -204,8 +214,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from qa.evaluate import METRIC_KEYS, abstention_report, evaluate, load_questions
 
     settings = _settings(index_dir=args.index)
+    # Everything that can be refused is refused before the run, not after minutes of it.
     questions = load_questions(args.questions)
-    searcher = eval_searcher(settings, args.corpus)
+    unanswerable = load_questions(args.unanswerable, unanswerable=True) if args.unanswerable else None
+    for option, path in (("--json-out", args.json_out), ("--misses-out", args.misses_out)):
+        if path is not None:
+            _check_writable(option, path)
+    searcher = eval_searcher(settings, args.corpus, quiet=args.quiet)
     retriever = args.retriever or settings.retriever
     report = evaluate(
         searcher, questions, top_k=args.k, retriever=retriever,
@@ -219,35 +234,59 @@ def cmd_eval(args: argparse.Namespace) -> int:
               f"an answer, of {report.evidence['judged']} questions whose first passage is right)")
     print(f"  misses@{args.k}: {len(report.misses)}")
     for miss in report.misses[: args.show_misses]:
-        print(f"   - {miss['id']}: {RLI}{miss['question']}{PDI} (rank {miss['rank']})")
-    if args.unanswerable:
+        # evaluate() ranks max(k, 10) passages: a miss beyond them has no rank.
+        where = f"rank {miss['rank']}" if miss["rank"] is not None else f"not in the top {max(args.k, 10)}"
+        print(f"   - {miss['id']}: {RLI}{miss['question']}{PDI} ({where})")
+    if unanswerable is not None:
         abstention = abstention_report(
-            searcher, questions, load_questions(args.unanswerable, unanswerable=True),
+            searcher, questions, unanswerable, retriever=retriever,
             progress=lambda rows: tqdm(rows, desc="abstention", unit="q", disable=args.quiet),
         )
-        print(f"  'no answer' on {args.unanswerable} ({abstention['unanswerable']}) + the set above: "
-              f"precision {abstention['no_answer_precision']:.4f}, recall {abstention['no_answer_recall']:.4f}")
+        print(f"  'no answer' on {args.unanswerable} ({abstention['unanswerable']}) + the set above, "
+              f"retriever {retriever}: precision {abstention['no_answer_precision']:.4f}, "
+              f"recall {abstention['no_answer_recall']:.4f}")
     if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(report.metrics, indent=2) + "\n", encoding="utf-8")
+        _write("--json-out", args.json_out, json.dumps(report.metrics, indent=2) + "\n")
     if args.misses_out:
-        args.misses_out.parent.mkdir(parents=True, exist_ok=True)
-        args.misses_out.write_text(
-            "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in report.misses), encoding="utf-8"
-        )
+        _write("--misses-out", args.misses_out,
+               "".join(json.dumps(m, ensure_ascii=False) + "\n" for m in report.misses))
     return 0
 
 
-def eval_searcher(settings, corpus: Path | None):  # type: ignore[no-untyped-def]
+def _check_writable(option: str, path: Path) -> None:
+    """Refuse an output file that could not be written: a folder, a missing or read-only
+    folder, /proc. Its folder is made here (as writing it would); a file made to try is removed."""
+    if path.is_dir():
+        raise QAError(f"{option} {path}: is a folder, not a file")
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8"):  # append: an existing file is left as it is
+            pass
+        if not existed:
+            path.unlink()
+    except OSError as error:
+        raise QAError(f"{option} {path}: cannot write there ({error.strerror or error})") from error
+
+
+def _write(option: str, path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:  # checked before the run, but a disk can still fill up
+        raise QAError(f"{option} {path}: cannot write there ({error.strerror or error})") from error
+
+
+def eval_searcher(settings, corpus: Path | None, quiet: bool = False):  # type: ignore[no-untyped-def]
     """A searcher as `qa eval` measures with: over the default index, or over a cached index
-    built for `corpus` (eval/side_by_side.py uses it too)."""
+    built for `corpus` (eval/side_by_side.py uses it too); `quiet`: no progress bars."""
     from qa.search import Searcher
 
     encoder = _encoder(settings)
-    return Searcher(_eval_generation(settings, corpus, encoder), encoder, thesaurus=_thesaurus(settings))
+    return Searcher(_eval_generation(settings, corpus, encoder, quiet), encoder, thesaurus=_thesaurus(settings))
 
 
-def _eval_generation(settings, corpus: Path | None, encoder):  # type: ignore[no-untyped-def]
+def _eval_generation(settings, corpus: Path | None, encoder, quiet: bool = False):  # type: ignore[no-untyped-def]
     """The index to evaluate: the default one, or a cached one built for `corpus`."""
     from qa import store
     from qa.build import build_index
@@ -260,7 +299,7 @@ def _eval_generation(settings, corpus: Path | None, encoder):  # type: ignore[no
         except IndexMissingError:
             print(f"no index at {settings.index_dir}/: building it first", file=sys.stderr)
             return build_index(settings.corpus, settings.index_dir, encoder,
-                               chunking=_chunking(settings), on_warning=_warn)
+                               chunking=_chunking(settings), on_warning=_warn, show_progress=not quiet)
     return index_for_corpus(
         corpus, settings.cache_dir, encoder, _chunking(settings), on_warning=_warn,
         on_build=lambda folder: print(f"building an index for {corpus} in {folder}/", file=sys.stderr),
@@ -306,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="ask a question in the terminal")
     ask.add_argument("question")
-    ask.add_argument("--k", type=int, help="how many passages (default 5)")
+    ask.add_argument("--k", type=int, help="how many passages (default: QA_DEFAULT_K, 5)")
     ask.add_argument("--json", action="store_true", help="print the API's JSON")
     ask.add_argument("--index", type=_path)
     ask.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
@@ -320,10 +359,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--retriever", choices=["hybrid", "dense", "lexical"])
     ev.add_argument("--json-out", type=_path, help="write the metrics as JSON")
     ev.add_argument("--unanswerable", type=_path,
-                    help="JSONL of questions the corpus cannot answer: report 'no answer' precision/recall")
+                    help="JSONL of questions the corpus cannot answer: report 'no answer' precision/recall "
+                         "with --retriever (its threshold was tuned with hybrid)")
     ev.add_argument("--misses-out", type=_path, help="write every miss as JSONL")
-    ev.add_argument("--show-misses", type=int, default=10, help="misses to print")
-    ev.add_argument("--quiet", action="store_true")
+    ev.add_argument("--show-misses", type=_non_negative_int, default=10, help="misses to print (default 10)")
+    ev.add_argument("--quiet", action="store_true", help="no progress bars")
     ev.set_defaults(handler=cmd_eval)
 
     model = commands.add_parser("model", help="the embedding model")

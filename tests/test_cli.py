@@ -100,7 +100,7 @@ def test_a_bad_setting_is_a_one_line_error_naming_it(variables, message, tiny_in
 
 
 @pytest.mark.parametrize("argv", [["index", "build", "--corpus", ""], ["eval", "q.jsonl", "--k", "0"],
-                                  ["eval", "q.jsonl", "--k", "-1"]])
+                                  ["eval", "q.jsonl", "--k", "-1"], ["eval", "q.jsonl", "--show-misses", "-1"]])
 def test_empty_paths_and_k_below_1_are_refused_by_the_parser(argv, capsys) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SystemExit) as stop:
         cli.main(argv)
@@ -130,3 +130,69 @@ def test_a_highlight_over_several_lines_is_closed_on_each_and_wraps_as_plain_tex
         assert line.count(cli.HIGHLIGHT) == line.count(cli.RESET) <= 1
     shown = " ".join(re.findall(re.escape(cli.HIGHLIGHT) + "(.*?)" + re.escape(cli.RESET), marked))
     assert shown == " ".join(text[start:end].split())
+
+
+def _questions(tmp_path: Path, *rows: dict) -> Path:
+    path = tmp_path / "q.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--json-out", "{tmp}"], "--json-out {tmp}: is a folder"),
+        (["--misses-out", "{questions}/misses.jsonl"], "--misses-out {questions}/misses.jsonl: cannot write there"),
+        (["--unanswerable", "{tmp}/none.jsonl"], "none.jsonl: no such question file"),
+        (["--unanswerable", "{bad}"], "bad.jsonl:1: bad question row"),
+    ],
+)
+def test_eval_refuses_bad_outputs_and_unanswerable_files_before_the_run(options, message, tmp_path: Path, tiny_index: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
+    questions = _questions(tmp_path, {"question": "حافظ", "positive_ids": ["shiraz"]})
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"question": "؟!"}) + "\n", encoding="utf-8")
+    fill = {"tmp": tmp_path, "questions": questions, "bad": bad}
+    argv = ["eval", str(questions), "--index", str(tiny_index), "--quiet", *(o.format(**fill) for o in options)]
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing was measured: the run did not start
+    err = captured.err.strip()
+    assert err.startswith("qa: error:") and message.format(**fill) in err and len(err.splitlines()) == 1
+
+
+def test_an_output_file_is_left_as_it_was_by_the_check(tmp_path: Path) -> None:
+    kept, absent = tmp_path / "kept.json", tmp_path / "sub" / "absent.json"
+    kept.write_text("old", encoding="utf-8")
+    cli._check_writable("--json-out", kept)
+    cli._check_writable("--json-out", absent)
+    assert kept.read_text(encoding="utf-8") == "old" and not absent.exists()
+
+
+def test_eval_reports_unranked_misses_and_no_answer_with_the_chosen_retriever(tmp_path: Path, tiny_index: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
+    questions = _questions(tmp_path, {"id": "lost", "question": "حافظ", "positive_ids": ["nowhere"]})
+    unanswerable = tmp_path / "u.jsonl"
+    unanswerable.write_text(json.dumps({"question": "قیمت طلا", "answers": []}) + "\n", encoding="utf-8")
+    argv = ["eval", str(questions), "--index", str(tiny_index), "--quiet", "--retriever", "lexical",
+            "--unanswerable", str(unanswerable)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "lost: " in out and "(not in the top 10)" in out and "rank None" not in out
+    assert "+ the set above, retriever lexical:" in out
+
+
+def test_eval_quiet_builds_a_missing_index_without_progress_bars(tmp_path: Path, tiny_corpus: Path, fake_model, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QA_CORPUS", str(tiny_corpus))
+    questions = _questions(tmp_path, {"question": "حافظ", "positive_ids": ["shiraz"]})
+    assert cli.main(["eval", str(questions), "--index", str(tmp_path / "index"), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "building it first" in err and "%|" not in err and "passages" not in err
+
+
+def test_ask_help_names_the_setting_behind_the_default_k() -> None:
+    ask = build_subparser("ask")
+    assert "default: QA_DEFAULT_K, 5" in " ".join(ask.format_help().split())
+
+
+def build_subparser(name: str):  # type: ignore[no-untyped-def]
+    commands = next(a for a in cli.build_parser()._actions if a.dest == "command")
+    return commands.choices[name]

@@ -7,7 +7,7 @@ import pytest
 
 from qa import store
 from qa.errors import InputError
-from qa.evaluate import Question, contains_answer, evaluate, load_questions
+from qa.evaluate import Question, abstention_report, contains_answer, evaluate, load_questions
 from qa.search import Searcher
 
 
@@ -77,3 +77,18 @@ def test_squad_style_answers_count_as_their_text(tmp_path: Path) -> None:
     row = {"id": "sq", "question": "آرامگاه حافظ کجاست؟", "answers": [{"text": "شیراز", "answer_start": 10}]}
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     assert load_questions(path)[0].answers == ("شیراز",)
+
+
+def test_no_answer_is_measured_with_the_chosen_retriever(searcher: Searcher, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    asked = []
+    search = searcher.search
+
+    def spy(question, **options):  # type: ignore[no-untyped-def]
+        asked.append(options.get("retriever", "hybrid"))
+        return search(question, **options)
+
+    monkeypatch.setattr(searcher, "search", spy)
+    answerable = [Question(id="a", question="آرامگاه حافظ", positive_ids=("shiraz",))]
+    unanswerable = [Question(id="u", question="قیمت طلا در بازار")]
+    report = abstention_report(searcher, answerable, unanswerable, retriever="lexical")
+    assert asked == ["lexical", "lexical"] and report["unanswerable"] == 1
