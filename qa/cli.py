@@ -371,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = model_commands.add_parser("train", help="train the Persian embedding model")
     train.add_argument("--out", type=_path, default=Path(__file__).parent / "model")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--quiet", action="store_true")
+    train.add_argument("--quiet", action="store_true", help="no progress bars or messages")
     train.set_defaults(handler=cmd_model_train)
 
     from qa.bench import add_arguments as add_bench_arguments

@@ -164,8 +164,9 @@ def fit(
     if len(pairs) < 2:
         raise InputError("need at least two training pairs")
     threads = torch.get_num_threads()
-    # one thread: sums are then added in one order, so weights are equal bit for bit on any
-    # machine (with two threads they differed from one thread); training is no slower
+    # one thread: sums are then added in one order, so weights are equal bit for bit from run
+    # to run on one machine (with two threads they differed from one thread); another CPU can
+    # still round a few differently (its vector instructions). Training is no slower
     torch.set_num_threads(1)
     try:
         return _fit(pairs, texts, config, progress=progress, log=log)
@@ -227,7 +228,11 @@ def save_model(model, out_dir: Path, record: dict) -> Path:  # type: ignore[no-u
     staging = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
     model.save(str(staging))
-    (staging / "training_config.json").write_text(json.dumps(record, indent=2) + "\n")
+    config_file = staging / "training_config.json"
+    config_file.write_text(json.dumps(record, indent=2) + "\n")
+    # model.save leaves model.safetensors at 0600 (the other files follow the umask): give it
+    # the mode its neighbours got, so the weights are as readable as the config beside them
+    (staging / "model.safetensors").chmod(config_file.stat().st_mode & 0o777)
     card = out_dir / "README.md"
     if card.is_file():
         shutil.copyfile(card, staging / "README.md")
@@ -255,13 +260,15 @@ def train_model(
 
     `max_pairs` keeps a random sample of the pairs (and only their texts) for quick runs;
     `paragraph_ids` restricts PQuAD to those paragraphs (to hold some out for tuning);
-    `config` overrides the defaults, with epochs, seed and max_pairs taken from the arguments.
+    `config` overrides the defaults, with epochs, seed and max_pairs taken from the arguments;
+    `progress`: progress bars and what was done, on stderr (nothing without it: `--quiet`).
     """
     config = replace(config or TrainingConfig(), epochs=epochs, seed=seed, max_pairs=max_pairs)
     started = time.perf_counter()
 
     def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        if progress:
+            print(message, file=sys.stderr, flush=True)
 
     pairs = build_pairs(data_dir, paragraph_ids=paragraph_ids, sources=config.sources, seed=seed)
     texts = corpus_texts(data_dir, paragraph_ids=paragraph_ids)
@@ -299,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FRACTION",
         help="hold out this fraction of PQuAD train articles and print scores on them (tuning)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or messages")
     args = parser.parse_args(argv)
     try:
         paragraph_ids = held_ids = None

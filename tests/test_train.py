@@ -88,13 +88,17 @@ def test_batches_never_repeat_a_text_or_group() -> None:
 
 
 @pytest.mark.slow
-def test_quick_training_run_loads_and_is_reproducible(tmp_path: Path) -> None:
+def test_quick_training_run_loads_and_is_reproducible(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     from sentence_transformers import SentenceTransformer
 
     config = TrainingConfig(vocab_size=2_000, dimension=64)
     first = train_model(
         tmp_path / "a", max_pairs=300, epochs=1, seed=3, progress=False, config=config
     )
+    assert capsys.readouterr().err == ""  # quiet: no bars, and no messages either
+    # the weights are as readable as the files beside them (safetensors wrote them 0600)
+    mode = (first / "modules.json").stat().st_mode & 0o777
+    assert (first / "model.safetensors").stat().st_mode & 0o777 == mode
     second = train_model(
         tmp_path / "b", max_pairs=300, epochs=1, seed=3, progress=False, config=config
     )
