@@ -19,6 +19,8 @@ from qa.types import Footnote, Page
 # The page number closing a page's last line: preceded by a space (or alone on the line).
 # At most six digits, here and below: int() refuses numbers of thousands of digits.
 _FOOTER_NUMBER = re.compile(r"(?:^|[ \t])(\d{1,6})[ \t]*$")
+# A footer line holding only the page number between dashes: «- ۳۱ -», «— 31 —», «–31–».
+_DASHED_FOOTER = re.compile(r"^[ \t]*[-–—][ \t]*(\d{1,6})[ \t]*[-–—][ \t]*$")
 # A footnote line opens with its number: "۱۲۲ معاون رئیس …", "12. See …".
 _FOOTNOTE_START = re.compile(r"[ \t]*(\d{1,6})[.)\-–]?[ \t]+(?=\S)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
@@ -132,7 +134,8 @@ def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
     headings: list[tuple[str, ...] | None] = []
     for index, (start, end) in enumerate(lines):
         line = text[start:end]
-        match = _FOOTER_NUMBER.search(line)
+        dashed = _DASHED_FOOTER.match(line)
+        match = dashed or _FOOTER_NUMBER.search(line)
         if not match or not line.strip():
             continue
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -141,7 +144,12 @@ def _footer_breaks(text: str, lines: list[tuple[int, int]]) -> list[_Break]:
         number_start, number_end = start + match.start(1), start + match.end(1)
         number = int(match.group(1))
         before_number = line[: match.start(1)]
-        if _names_page(before_number):
+        if dashed:
+            # «- ۳۱ -» alone on its line: the dashes are layout too, the whole line is the footer.
+            number_start = start + len(line) - len(line.lstrip())
+            number_end = start + len(line.rstrip())
+            before_number = ""  # no words: never a numbered heading
+        elif _names_page(before_number):
             # «صفحه ۲۱» alone on its line: the whole footer is layout, so the page ends before
             # its word, which then stays out of the passages and of the next page's span.
             number_start = start + len(before_number) - len(before_number.lstrip())

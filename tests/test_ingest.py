@@ -421,6 +421,29 @@ def test_a_page_footer_naming_the_page_is_layout_as_a_whole() -> None:
         assert layout.text[: second].rstrip().endswith("نمی‌گوید.")
 
 
+def test_a_page_number_between_dashes_is_layout_with_its_footnotes() -> None:
+    # «- ۳۱ -» alone at the foot of each page: the whole line is the page number, and the
+    # footnote lines just above it are the page's footnotes, their markers out of the text.
+    full = "این جمله برای پر کردن برگه است و چیزی نمی‌گوید. " * 6
+    for left, right in (("- ", " -"), ("— ", " —"), ("–", "–"), ("-", "-")):
+        for digits in (("۳۱", "۳۲", "۳۳"), ("31", "32", "33")):
+            pages = [
+                f"{full}کریم خان زند شیراز را پایتخت کرد.{n}\n\n"
+                f"{n}. پری، کریم خان زند، ترجمه ساکی https://example.org/p{n}\n\n{left}{d}{right}\n"
+                for n, d in zip((12, 13, 14), digits, strict=True)
+            ]
+            text = "\n".join(pages)
+            layout = read_layout(text)
+            assert [p.number for p in layout.pages] == [31, 32, 33]
+            assert [(f.mark, f.page) for f in layout.footnotes] == [("12", 31), ("13", 32), ("14", 33)]
+            assert all(f.char_start >= 0 for f in layout.footnotes)
+            assert left.strip() not in layout.text and "example.org" not in layout.text
+            assert "پایتخت کرد. " in layout.text and "کرد.12" not in layout.text
+            document = Document("d", "d", layout.text, pages=layout.pages)
+            second = layout.text.index("این جمله", layout.pages[1].char_start)
+            assert document.pages_between(second, second + 10) == (32,)
+
+
 def test_pages_left_out_of_an_excerpt_keep_the_run() -> None:
     full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
     text = "\n\n\n".join(f"{full}{n}" for n in (1, 2, 3, 5, 6)) + "\n"
