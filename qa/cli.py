@@ -191,6 +191,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         cite = item.citation
         pages = "، ".join(str(p) for p in cite.pages) or "-"
         header = f"{item.rank}. «{cite.title}»"
+        if cite.doc_id != cite.title:  # the offsets are into this document: say which one
+            header += f" ({cite.doc_id})"
         if cite.source:
             header += f" — {cite.source}"
         header += f" — صفحه {pages} — [{cite.char_start}:{cite.char_end}] — امتیاز {item.score:.3f}"

@@ -116,6 +116,7 @@ def test_ask_highlights_the_evidence_in_a_terminal(tmp_path: Path, tiny_index: P
     out = capsys.readouterr().out
     highlighted = re.findall(re.escape("\033[1;33m") + "(.*?)" + re.escape("\033[0m"), out)
     assert "حافظ" in " ".join(highlighted)
+    assert "«شیراز» (shiraz)" in out  # the document the offsets are into, not only its title
 
 
 def test_a_highlight_over_several_lines_is_closed_on_each_and_wraps_as_plain_text() -> None:
