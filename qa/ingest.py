@@ -60,6 +60,7 @@ def load_corpus(path: Path, on_warning: Warn | None = None) -> list[Document]:
         raise CorpusError(f"{path}: not a corpus file (expected .txt, .md or .jsonl)")
     documents: list[Document] = []
     first_seen: dict[str, str] = {}
+    same_text: dict[str, str] = {}
     for file in files:
         for document, where in _read_file(file, root, warn):
             if document.id in first_seen:
@@ -69,6 +70,11 @@ def load_corpus(path: Path, on_warning: Warn | None = None) -> list[Document]:
                 continue
             first_seen[document.id] = where
             documents.append(document)
+            # Kept (it may be meant), but said: a copy answers every question twice.
+            digest = hashlib.sha256(" ".join(document.text.split()).encode("utf-8")).hexdigest()
+            if digest in same_text:
+                warn(f"{where}: the same text as {same_text[digest]}; both kept, so answers come twice")
+            same_text.setdefault(digest, where)
     if not documents:
         raise CorpusError(f"no documents in {path}: expected non-empty .txt, .md or .jsonl files")
     return documents

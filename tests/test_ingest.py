@@ -355,6 +355,15 @@ def test_empty_document_and_duplicate_id_across_files(tmp_path: Path) -> None:
     assert "empty.md: empty document, skipped" in warnings[1]
 
 
+def test_a_copy_of_a_document_is_kept_and_named(tmp_path: Path) -> None:
+    (tmp_path / "eram.txt").write_text("باغ ارم\n\nباغ ارم در شیراز است.\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "eram copy.txt").write_text("باغ ارم\n\nباغ ارم  در شیراز است.", encoding="utf-8")
+    documents, warnings = _load(tmp_path)
+    assert [d.id for d in documents] == ["eram", "sub/eram copy"]
+    assert len(warnings) == 1 and "sub/eram copy.txt" in warnings[0] and "the same text as" in warnings[0]
+
+
 def test_warnings_go_to_the_log_by_default(caplog) -> None:
     with caplog.at_level(logging.WARNING, logger="qa.ingest"):
         load_corpus(FIXTURES / "broken.jsonl")
