@@ -18,7 +18,7 @@ from qa.types import Document, Passage
 
 # Recorded in an index's manifest: a change to how passages are cut, or to what of a document
 # is indexed with them (page layout, footnotes cited, title), must change this.
-CHUNKER_VERSION = "sentences+clauses+paragraph-ends+headings/5"
+CHUNKER_VERSION = "sentences+clauses+paragraph-ends+headings/6"
 # A passage this short may take in the start of the next paragraph rather than stand alone
 # (a heading alone retrieves nothing).
 SHORT_PASSAGE_FRACTION = 4

@@ -91,10 +91,17 @@ def read_layout(text: str) -> Layout:
     breaks = _page_breaks(clean, lines)
     if not breaks:
         return Layout("".join(chars), (), (), ())
-    pages = _pages(clean, breaks)
     warnings: list[tuple[int, str]] = []
     footnotes: list[Footnote] = []
     body_ends: list[int] = []
+    if _numbers_head_their_pages(clean, breaks):
+        # «۴۱» above its page's text: each page closes where the next number opens the next
+        # page (the last where the text ends), and the first number, above all text, is blanked.
+        pages = _headed_pages(clean, breaks)
+        _blank_break(chars, breaks[0], breaks[0].bottom)
+        breaks = breaks[1:] + [_Break(len(clean), len(clean), None)]
+    else:
+        pages = _pages(clean, breaks)
     for page, brk in zip(pages, breaks, strict=False):
         notes, body_end = _page_footnotes(clean, lines, page, brk, chars, warnings)
         footnotes.extend(notes)
@@ -235,6 +242,21 @@ def _pages(text: str, breaks: list[_Break]) -> list[Page]:
         ends[-1] = len(text)
     filled = _fill_numbers(numbers)
     return [Page(n, s, e) for n, s, e in zip(filled, starts, ends, strict=True)]
+
+
+def _numbers_head_their_pages(text: str, breaks: list[_Break]) -> bool:
+    """A run of page numbers whose first stands above all the text prints them at the pages'
+    heads: read as footers, every page would be cited as the next one, after an empty first."""
+    return len(breaks) >= 2 and breaks[0].number is not None and not text[: breaks[0].bottom].strip()
+
+
+def _headed_pages(text: str, breaks: list[_Break]) -> list[Page]:
+    """Pages numbered by the number above them: from one number to the next (the first page
+    from the start of the text, the last to its end)."""
+    starts = [0] + [b.page_end for b in breaks[1:]]
+    ends = [b.page_end for b in breaks[1:]] + [len(text)]
+    numbers = _fill_numbers([b.number for b in breaks])
+    return [Page(n, s, e) for n, s, e in zip(numbers, starts, ends, strict=True)]
 
 
 def _fill_numbers(numbers: list[int | None]) -> list[int]:

@@ -453,6 +453,24 @@ def test_a_page_number_between_dashes_is_layout_with_its_footnotes() -> None:
             assert document.pages_between(second, second + 10) == (32,)
 
 
+def test_a_page_number_above_its_page_numbers_that_page() -> None:
+    # «۴۱» above each page's text: the text under it is page 41, not 42 (with an empty 41).
+    full = "این جمله برای پر کردن برگه است و چیزی نمی‌گوید. " * 6
+    pages = [
+        f"{d}\n\n{full}کریم خان زند شیراز را پایتخت کرد.{n}\n\n"
+        f"{n}. پری، کریم خان زند، ترجمه ساکی https://example.org/p{n}\n\n"
+        for n, d in zip((12, 13, 14), ("۴۱", "۴۲", "۴۳"), strict=True)
+    ]
+    layout = read_layout("".join(pages))
+    assert [p.number for p in layout.pages] == [41, 42, 43]
+    assert [(f.mark, f.page) for f in layout.footnotes] == [("12", 41), ("13", 42), ("14", 43)]
+    assert "۴۱" not in layout.text and "example.org" not in layout.text
+    document = Document("d", "d", layout.text, pages=layout.pages)
+    for number, page in zip((41, 42, 43), layout.pages, strict=True):
+        first = layout.text.index("این جمله", page.char_start)
+        assert document.pages_between(first, first + 10) == (number,)
+
+
 def test_pages_left_out_of_an_excerpt_keep_the_run() -> None:
     full = "این جمله برای پر کردن صفحه است و چیزی نمی‌گوید. " * 6
     text = "\n\n\n".join(f"{full}{n}" for n in (1, 2, 3, 5, 6)) + "\n"
