@@ -25,11 +25,27 @@ _LETTERS = {
     ord(a): b
     for a, b in {"ۀ": "ه", "ة": "ه", "آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"}.items()
 }
-# Invisible characters that split words for no reason a reader could see.
-_INVISIBLE = {ord(c): None for c in "\u200b\u200d\u200e\u200f\u2060\ufeff\u00ad"}
+# Invisible characters that split words for no reason a reader could see: zero-width spaces and
+# joiners, direction marks and the embeddings / isolates a terminal wraps right-to-left text in
+# (a question copied back from `qa ask` carries them), the Arabic letter mark, the combining
+# grapheme joiner, variation selectors (the one after an emoji) and the blank-looking fillers.
+_INVISIBLE_CHARS = (
+    "\u200b\u200d\u200e\u200f\u2060\ufeff\u00ad\u061c\u034f\u180e\u3164\uffa0"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+)
+_INVISIBLE = {ord(c): None for c in _INVISIBLE_CHARS}
 # The fast path translates only where a character needs it (str.translate costs ~50 ns per
 # character of Persian text, mapped or not).
-_HAS_INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u2060\ufeff\u00ad]")
+_HAS_INVISIBLE = re.compile("[" + re.escape(_INVISIBLE_CHARS) + "]")
+# Compatibility forms, read as the letters and digits they show: Arabic presentation forms (text
+# extracted from PDFs, some keyboards: «ﯾ», «ﺂ», «ﺔ»), fullwidth forms («２٠١٥», «？») and
+# mathematical digits. hazm folds only some presentation forms.
+_COMPATIBILITY = re.compile("[\ufb50-\ufdff\ufe70-\ufefe\uff01-\uffef\U0001d7ce-\U0001d7ff]")
+
+
+def _fold_compatibility(text: str) -> str:
+    return _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 _DIGITS_AND_LETTERS = {**_DIGITS, **_LETTERS}
 _DIGITS_AND_LETTERS_RUNS = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted(_DIGITS_AND_LETTERS)) + "]+"
@@ -87,7 +103,7 @@ def question_form(question: str) -> str:
     the question itself (see `_NOT_ASKED`), so «…?» and «…؟» or a pasted «"…"» read the same."""
     kept = "".join(
         " " if unicodedata.category(c) in _NOT_ASKED and not c.isspace() else c for c in question
-    ).replace("?", "؟").strip()
+    ).replace("?", "؟").replace("？", "؟").strip()
     closing = _WRAPPING_QUOTES.get(kept[:1])
     if closing and len(kept) > 2 and kept.endswith(closing) and closing not in kept[1:-1]:
         kept = kept[1:-1]
@@ -115,6 +131,8 @@ def _normalize_once(text: str) -> str:
 
     if _HAS_INVISIBLE.search(text):
         text = text.translate(_INVISIBLE)
+    if _COMPATIBILITY.search(text):
+        text = _fold_compatibility(text)
     text = _fast_normalizer().normalize(nfc(text))  # pure functions over read-only tables
     text = _DIGITS_AND_LETTERS_RUNS.sub(lambda m: m.group().translate(_DIGITS_AND_LETTERS), text)
     text = _SPLIT_DECIMAL.sub(".", text)
@@ -124,7 +142,7 @@ def _normalize_once(text: str) -> str:
 
 
 def _normalize_once_reference(text: str) -> str:
-    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", _fold_compatibility(text.translate(_INVISIBLE)))
     with _normalizer_lock:
         text = _hazm_normalizer().normalize(text)
     text = text.translate(_DIGITS).translate(_LETTERS)

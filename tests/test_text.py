@@ -46,6 +46,17 @@ def test_normalize_is_idempotent(text: str) -> None:
         ("می‌روم", "می روم"),
         ("میروم", "می‌روم"),
         ("KaZaKh", "kazakh"),
+        # Presentation forms (PDF text, some keyboards), fullwidth and mathematical digits.
+        ("سال\ufbfd جمهور\ufbfc", "سالی جمهوری"),
+        ("\ufe82ستانه", "آستانه"),
+        ("سال ２٠１５", "سال 2015"),
+        ("\U0001d7cf\U0001d7d7\U0001d7d7\U0001d7d7", "1999"),
+        # Invisible marks: the isolates `qa ask` wraps a question in, the Arabic letter mark,
+        # a variation selector.
+        ("\u2067قزاقستان\u2069", "قزاقستان"),
+        ("\u202bقزاقستان\u202c", "قزاقستان"),
+        ("19\u061c99", "1999"),
+        ("قزاق\ufe0fستان", "قزاقستان"),
     ],
 )
 def test_normalize_makes_variants_equal(variant: str, standard: str) -> None:
@@ -151,6 +162,8 @@ def test_alef_madda_folds_composed_or_not() -> None:
     "آرامگاه حافظ کجاست؟\x00",     # a control character
     "«آرامگاه حافظ کجاست؟»",       # quoted whole
     '"آرامگاه حافظ کجاست?"',
+    "آرامگاه حافظ کجاست？",         # a fullwidth question mark
+    "آرامگاه حافظ کجاست؟ ❤️",      # an emoji with its variation selector
 ])
 def test_question_form_reads_what_is_typed_around_a_question_as_nothing(typed: str) -> None:
     from qa.text import question_form
