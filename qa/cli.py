@@ -174,6 +174,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if len(args.question) > settings.max_question_chars:
         raise QAError(f"the question is {len(args.question)} characters long; the limit is "
                       f"{settings.max_question_chars} (QA_MAX_QUESTION_CHARS)")
+    if any("\ud800" <= c <= "\udfff" for c in args.question):
+        # Python keeps undecodable argv bytes as lone surrogates, which no JSON or terminal takes.
+        raise QAError("the question is not valid UTF-8 (check the terminal's encoding)")
     searcher = _searcher(settings)
     result = searcher.search(args.question, top_k=k, retriever=args.retriever or settings.retriever)
     response = to_response(result, ServiceState(searcher=searcher))
@@ -182,7 +185,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     width = shutil.get_terminal_size((100, 20)).columns
     color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    print(f"{RLI}{result.question}{PDI}")
+    # Echoed as one printable line: an escape sequence in the question must not drive the terminal.
+    shown = "".join(c if c.isprintable() else " " for c in result.question)
+    print(f"{RLI}{shown}{PDI}")
     if response.read_as is not None:  # spoken words, misspellings or openings read otherwise
         print(f"{RLI}خوانده‌شده: {response.read_as}{PDI}")
     verdict = "پاسخ یافت شد" if response.answer_found else "پاسخ روشنی در اسناد یافت نشد"

@@ -197,3 +197,16 @@ def test_ask_help_names_the_setting_behind_the_default_k() -> None:
 def build_subparser(name: str):  # type: ignore[no-untyped-def]
     commands = next(a for a in cli.build_parser()._actions if a.dest == "command")
     return commands.choices[name]
+
+
+def test_ask_refuses_a_question_that_is_not_utf8(tiny_index: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
+    # What Python makes of the argv bytes b"\xff حافظ" in a UTF-8 locale: a lone surrogate.
+    question = b"\xff \xd8\xad\xd8\xa7\xd9\x81\xd8\xb8".decode("utf-8", "surrogateescape")
+    assert cli.main(["ask", question, "--json", "--index", str(tiny_index)]) == 2
+    assert "not valid UTF-8" in capsys.readouterr().err
+
+
+def test_ask_echoes_a_question_without_its_control_characters(tiny_index: Path, fake_model, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert cli.main(["ask", "آرامگاه\x1b[31m حافظ\nکجاست؟", "--index", str(tiny_index), "--k", "1"]) == 0
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert "\x1b" not in first_line and "کجاست" in first_line
