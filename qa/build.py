@@ -14,6 +14,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,7 @@ from qa.dense import (
     set_threads,
 )
 from qa.embed import Encoder
+from qa.errors import InputError
 from qa.ingest import corpus_hash, load_corpus
 from qa.lexical import FORMAT_VERSION as LEXICAL_FORMAT_VERSION
 from qa.lexical import LexicalIndex
@@ -273,21 +275,24 @@ def build_index(
 
     store.make_index_dir(index_dir)  # before the corpus is read: a bad --index fails at once
     store.remove_stale_builds(index_dir, older_than_s=24 * 3600)
-    clock = started
-    if documents is None:
-        documents = load_corpus(corpus_path, on_warning=on_warning)
-        clock = lap("load", clock)
-    prepared = prepare_and_embed(
-        documents, encoder, chunking, workers=workers or default_workers(),
-        show_progress=show_progress,
-    )
-    clock = lap("chunk_normalize_embed", clock)
-    if export_dir is not None:
-        write_export(export_dir, prepared.texts, prepared.vectors)
-        clock = lap("export", clock)
-
+    # Taken now, not after the embedding: a folder nothing can be written in fails in a second.
     build_dir = store.start_build(index_dir)
+    writing = False  # from the first write on, a full disk or read-only folder is one line
     try:
+        clock = started
+        if documents is None:
+            documents = load_corpus(corpus_path, on_warning=on_warning)
+            clock = lap("load", clock)
+        prepared = prepare_and_embed(
+            documents, encoder, chunking, workers=workers or default_workers(),
+            show_progress=show_progress,
+        )
+        clock = lap("chunk_normalize_embed", clock)
+        if export_dir is not None:
+            write_export(export_dir, prepared.texts, prepared.vectors)
+            clock = lap("export", clock)
+
+        writing = True
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-faiss") as pool:
             # FAISS releases the GIL: it trains and fills its index on one core while this
             # thread builds BM25 and writes the metadata on the other.
@@ -337,9 +342,28 @@ def build_index(
         generation = store.publish(index_dir, build_dir, manifest, keep=keep_generations)
         lap("save_publish", clock)
         return generation
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(build_dir, ignore_errors=True)
+        if writing and _is_write_failure(error):
+            raise InputError(f"cannot write the index in {index_dir}: {_write_failure_reason(error)}; "
+                             "the generation served before is unchanged") from None
         raise
+
+
+def _is_write_failure(error: BaseException) -> bool:
+    # A full disk or a folder made read-only mid-build: FAISS reports it as a RuntimeError
+    # naming the errno, SQLite as its own error, the rest as OSError.
+    if isinstance(error, OSError | sqlite3.Error):
+        return True
+    return isinstance(error, RuntimeError) and ("No space left" in str(error) or "could not open" in str(error))
+
+
+def _write_failure_reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    if isinstance(error, RuntimeError):
+        return "no space left on the device" if "No space left" in str(error) else "a file could not be written"
+    return str(error)
 
 
 def write_export(folder: Path, texts: Sequence[str], vectors: np.ndarray) -> None:

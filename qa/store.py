@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import time
@@ -37,6 +38,12 @@ CURRENT = "CURRENT"
 GENERATIONS = "generations"
 LEASES = "leases"
 TMP_PREFIX = ".tmp-"
+# The names this module gives, and the only ones it prunes or removes: an --index pointed at a
+# folder that holds other things must not lose them.
+GENERATION_NAME = re.compile(r"g\d{8}T\d{15}-[0-9a-f]{6}")
+_OWN_TEMPORARY = re.compile(
+    re.escape(TMP_PREFIX) + r"(?:[0-9a-f]{12}|CURRENT-\d+-[0-9a-f]{6}|pruned-g\d{8}T\d{15}-[0-9a-f]{6})"
+)
 # A pointer being replaced lives for microseconds; one older than this was left by a killed build.
 STALE_POINTER_S = 60.0
 
@@ -108,7 +115,10 @@ def start_build(index_dir: Path) -> Path:
         _release_build_lock(folder)  # an abandoned build of this process, already deleted
     make_index_dir(index_dir)
     folder = index_dir / f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}"
-    folder.mkdir()
+    try:
+        folder.mkdir()
+    except OSError as error:
+        raise InputError(f"cannot write in the index folder {index_dir}: {error.strerror or error}") from None
     fd = os.open(folder, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     _build_locks[folder] = fd
@@ -146,6 +156,8 @@ def remove_stale_builds(index_dir: Path, older_than_s: float = 0.0) -> list[Path
         return removed
     now = time.time()
     for leftover in index_dir.glob(TMP_PREFIX + "*"):
+        if not _OWN_TEMPORARY.fullmatch(leftover.name):
+            continue  # not a name a build or prune gives: someone else's file
         try:
             age = now - leftover.stat().st_mtime
         except FileNotFoundError:
@@ -207,14 +219,15 @@ def list_generations(index_dir: Path) -> list[Path]:
     folder = index_dir / GENERATIONS
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+    return sorted((p for p in folder.iterdir() if p.is_dir() and GENERATION_NAME.fullmatch(p.name)),
+                  key=lambda p: p.name, reverse=True)
 
 
 def current_name(index_dir: Path) -> str | None:
     """The generation CURRENT points at, or None when there is no pointer."""
     try:
         return (index_dir / CURRENT).read_text(encoding="utf-8").strip() or None
-    except (FileNotFoundError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError):  # missing, a folder, unreadable: no pointer
         return None
 
 

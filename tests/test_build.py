@@ -109,3 +109,27 @@ def test_a_mark_numbered_again_on_each_page_cites_its_own_page_footnote(tmp_path
             assert [n.text for n in document.cited_footnotes(passage)] == ["کتاب معماری کویر"]
         if "قنات زارچ" in passage.text:
             assert [n.page for n in document.cited_footnotes(passage)] == [13]
+
+
+@pytest.mark.parametrize("failure", [
+    sqlite3.OperationalError("database or disk is full"),
+    RuntimeError("Error in void faiss::write_index: fwrite (No space left on device)"),
+    OSError(28, "No space left on device"),
+])
+def test_a_full_disk_is_one_clear_error_and_the_served_index_stays(
+    corpus: Path, tmp_path: Path, fake_encoder, monkeypatch, failure: Exception  # type: ignore[no-untyped-def]
+) -> None:
+    from qa import store
+    from qa.errors import InputError
+
+    index_dir = tmp_path / "index"
+    served = build_index(corpus, index_dir, fake_encoder, show_progress=False, workers=1)
+
+    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise failure
+
+    monkeypatch.setattr(build, "write_metadata", fail)
+    with pytest.raises(InputError, match="cannot write the index in .*unchanged"):
+        build_index(corpus, index_dir, fake_encoder, show_progress=False, workers=1)
+    assert store.current_name(index_dir) == served.name
+    assert not list(index_dir.glob(".tmp-*"))

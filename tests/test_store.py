@@ -77,3 +77,44 @@ def test_stale_builds_are_removed(tmp_path: Path) -> None:
     os.utime(stale, (0, 0))
     removed = store.remove_stale_builds(tmp_path, older_than_s=60)
     assert removed == [stale] and not stale.exists()
+
+
+def test_an_index_folder_of_other_things_loses_none_of_them(tmp_path: Path) -> None:
+    # --index pointed at a folder the user keeps other files in: only what builds made is pruned.
+    for year in ("2019", "2020", "2021"):
+        (tmp_path / store.GENERATIONS / year).mkdir(parents=True)
+        (tmp_path / store.GENERATIONS / year / "notes.txt").write_text("mine")
+    (tmp_path / ".tmp-notes.txt").write_text("mine")
+    (tmp_path / ".tmp-work").mkdir()
+    for path in (tmp_path / ".tmp-notes.txt", tmp_path / ".tmp-work"):
+        os.utime(path, (0, 0))
+    for i in range(3):
+        _publish(tmp_path, str(i), keep=1)
+    store.remove_stale_builds(tmp_path, older_than_s=0)
+    assert all((tmp_path / store.GENERATIONS / year / "notes.txt").exists() for year in ("2019", "2020", "2021"))
+    assert (tmp_path / ".tmp-notes.txt").exists() and (tmp_path / ".tmp-work").exists()
+    assert len(store.list_generations(tmp_path)) == 1
+
+
+def test_a_current_that_cannot_be_read_is_no_pointer(tmp_path: Path) -> None:
+    generation = _publish(tmp_path, "one")
+    (tmp_path / store.CURRENT).unlink()
+    (tmp_path / store.CURRENT).mkdir()
+    assert store.current_name(tmp_path) is None
+    assert store.load_current(tmp_path)[0].name == generation.name
+
+
+def test_an_index_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from qa.errors import InputError
+
+    make_folder = Path.mkdir
+
+    def refuse(self: Path, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The folder exists, but nothing can be made in it (as after chattr +i).
+        if self.name.startswith(store.TMP_PREFIX):
+            raise PermissionError(1, "Operation not permitted")
+        make_folder(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(InputError, match="cannot write in the index folder"):
+        store.start_build(tmp_path)
