@@ -335,6 +335,9 @@ def create_app(
         """Readiness: 200 when an index is loaded and questions can be answered."""
         if state.searcher is None:
             raise state.problem or IndexMissingError("no index loaded")
+        if not state.searcher.generation.path.is_dir():  # deleted under the server (rm -rf index)
+            raise IndexMissingError(f"the files of generation {state.searcher.generation.name} are gone: "
+                                    "rebuild with `qa index build`")
         return {"status": "ready", "generation": state.searcher.generation.name,
                 "skipped": list(state.skipped)}
 

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from qa.errors import IndexMissingError
 from qa.types import Document, Footnote, Page, Passage
 
 _SCHEMA = """
@@ -89,29 +90,40 @@ class MetadataStore:
             self._local.connection = connection
         return connection
 
+    def _execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
+        try:
+            return self._connection().execute(sql, parameters)
+        except sqlite3.OperationalError as error:
+            # Each request thread opens its own connection: one that starts after the index
+            # folder was deleted (`rm -rf index` before a rebuild) cannot, and is not a 500.
+            raise IndexMissingError(
+                f"the index files of generation {self.path.parent.name} are gone or unreadable "
+                f"({error}): rebuild with `qa index build`"
+            ) from None
+
     def count_passages(self) -> int:
-        return int(self._connection().execute("SELECT COUNT(*) FROM passages").fetchone()[0])
+        return int(self._execute("SELECT COUNT(*) FROM passages").fetchone()[0])
 
     def passages(self, ids: Sequence[int]) -> list[Passage]:
         """The passages with these ids, in the order asked."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self._connection().execute(
+        rows = self._execute(
             f"SELECT * FROM passages WHERE id IN ({marks})", [int(i) for i in ids]
         ).fetchall()
         by_id = {row[0]: _passage_from_row(row) for row in rows}
         return [by_id[int(i)] for i in ids if int(i) in by_id]
 
     def all_passages(self) -> list[Passage]:
-        rows = self._connection().execute("SELECT * FROM passages ORDER BY id").fetchall()
+        rows = self._execute("SELECT * FROM passages ORDER BY id").fetchall()
         return [_passage_from_row(row) for row in rows]
 
     def document(self, doc_id: str) -> Document:
         """One document (cached: documents are few and asked for again and again)."""
         cached = self._documents.get(doc_id)
         if cached is None:
-            row = self._connection().execute(
+            row = self._execute(
                 "SELECT * FROM documents WHERE id = ?", (doc_id,)
             ).fetchone()
             if row is None:

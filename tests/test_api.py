@@ -175,3 +175,21 @@ def test_text_that_is_not_utf8_is_refused_saying_so(client: TestClient) -> None:
     assert response.status_code == 400 and "UTF-8" in response.json()["detail"]
     response = client.get("/ask?q=%C7%E1")  # «ال» percent-encoded in cp1256
     assert response.status_code == 422 and "UTF-8" in response.json()["detail"]
+
+
+def test_an_index_deleted_under_the_server_is_503_not_500(tiny_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from qa import store
+    from qa.errors import IndexMissingError
+    from qa.metadata import MetadataStore
+
+    generation = store.load_current(tiny_index)[0]
+    metadata = MetadataStore(generation.path / "metadata.sqlite")  # opens lazily, as a new request thread does
+    with _client(tiny_index, fake_encoder, reload_check_s=0) as client:
+        assert client.get("/ready").status_code == 200
+        shutil.rmtree(tiny_index)  # `rm -rf index` before a rebuild, while serving
+        response = client.get("/ready")
+        assert response.status_code == 503 and "qa index build" in response.json()["detail"]
+    with pytest.raises(IndexMissingError, match="qa index build"):
+        metadata.passages([0])
