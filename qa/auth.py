@@ -23,7 +23,13 @@ def parse_keys(raw: str) -> tuple[str, ...]:
 
 def key_matches(given: str, keys: tuple[str, ...]) -> bool:
     """True when `given` equals one of `keys`; every key is compared, each in constant time."""
-    given_bytes = given.encode("utf-8")
+    given = given.strip()  # surrounding whitespace is no part of a header value (RFC 9110)
+    try:
+        # Headers arrive decoded as Latin-1: encoding back gives the bytes sent, so a Persian
+        # key sent as UTF-8 matches the configured one.
+        given_bytes = given.encode("latin-1")
+    except UnicodeEncodeError:
+        given_bytes = given.encode("utf-8")
     matched = False
     for key in keys:
         matched |= hmac.compare_digest(given_bytes, key.encode("utf-8"))

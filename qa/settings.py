@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `qa serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `qa serve` listens on.")
     api_keys: SecretStr = Field(SecretStr(""), description="Comma-separated keys for /ask (empty: open).")
-    admin_keys: SecretStr = Field(SecretStr(""), description="Comma-separated keys for /admin/* (empty: open); they also open /ask.")
+    admin_keys: SecretStr = Field(SecretStr(""), description="Comma-separated keys for /admin/* (empty: the QA_API_KEYS, open only when those are empty too); they also open /ask.")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (empty: CORS off).")
     request_timeout_s: float = Field(10.0, gt=0, le=600, description="A request still running after this many seconds is answered 504.")
     max_concurrent_requests: int = Field(32, ge=1, le=1000, description="Requests worked on at once; beyond it a fast 503 with Retry-After.")

@@ -148,6 +148,15 @@ def test_keys_guard_ask_and_admin_but_not_health(tiny_index: Path) -> None:
     assert "secret" not in repr(Settings(api_keys="secret", admin_keys="secret"))
 
 
+def test_a_persian_key_and_one_sent_with_spaces_around_it_match(tiny_index: Path) -> None:
+    # Headers travel as bytes and arrive decoded as Latin-1: a UTF-8 key must still match.
+    with _client(tiny_index, api_keys="کلید-خواندن, reader-1") as client:
+        ask = {"q": QUESTION, "k": 1}
+        assert client.get("/ask", params=ask, headers={"X-API-Key": "کلید-خواندن".encode()}).status_code == 200
+        assert client.get("/ask", params=ask, headers={"X-API-Key": "کلید".encode()}).status_code == 401
+        assert client.get("/ask", params=ask, headers={"X-API-Key": b"reader-1 \t"}).status_code == 200
+
+
 def test_read_keys_alone_lock_admin_too(tiny_index: Path) -> None:
     with _client(tiny_index, api_keys="reader-1") as client:
         assert client.post("/admin/reload").status_code == 401
