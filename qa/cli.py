@@ -87,9 +87,15 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 def cmd_index_info(args: argparse.Namespace) -> int:
     from qa import store
+    from qa.service import check_query_settings
 
     settings = _settings(index_dir=args.index)
-    generation, problems = store.load_current(settings.index_dir)
+
+    def served(generation: store.Generation) -> store.Generation:
+        check_query_settings(generation)  # what `qa serve` would refuse is not "the served one"
+        return generation
+
+    generation, problems = store.open_first_good(settings.index_dir, served)
     for problem in problems:
         _warn(problem)
     info = {k: v for k, v in generation.manifest.items() if k != "files"}
@@ -109,11 +115,17 @@ def _searcher(settings):  # type: ignore[no-untyped-def]
     from qa.search import Searcher
     from qa.service import check_query_settings
 
-    generation, problems = store.load_current(settings.index_dir)
+    encoder, thesaurus = _encoder(settings), _thesaurus(settings)
+
+    def open_generation(generation: store.Generation) -> Searcher:
+        check_query_settings(generation)
+        return Searcher(generation, encoder, thesaurus=thesaurus)
+
+    # As `qa serve` chooses: CURRENT, else the newest generation this version can answer from.
+    searcher, problems = store.open_first_good(settings.index_dir, open_generation)
     for problem in problems:
         _warn(problem)
-    check_query_settings(generation)
-    return Searcher(generation, _encoder(settings), thesaurus=_thesaurus(settings))
+    return searcher
 
 
 def _thesaurus(settings):  # type: ignore[no-untyped-def]

@@ -210,3 +210,18 @@ def test_ask_echoes_a_question_without_its_control_characters(tiny_index: Path, 
     assert cli.main(["ask", "آرامگاه\x1b[31m حافظ\nکجاست؟", "--index", str(tiny_index), "--k", "1"]) == 0
     first_line = capsys.readouterr().out.splitlines()[0]
     assert "\x1b" not in first_line and "کجاست" in first_line
+
+
+def test_ask_and_info_use_the_generation_serve_would(tmp_path: Path, tiny_corpus: Path, fake_model, fake_encoder, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from qa import build
+
+    index_dir = tmp_path / "index"
+    good = build.build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False).name
+    with monkeypatch.context() as patch:  # the newest, CURRENT one cut by a chunker this version refuses
+        patch.setattr(build, "CHUNKER_VERSION", "an-older-chunker/1")
+        build.build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False)
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--json", "--index", str(index_dir)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["generation"] == good and "an-older-chunker/1" in captured.err
+    assert cli.main(["index", "info", "--index", str(index_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["generation"] == good
