@@ -377,6 +377,9 @@ def open_first_good(
         if all(p.name != current for p in candidates):
             # A mistyped rollback must not look like success while another generation serves.
             problems.append(f"{index_dir}/CURRENT names {current!r}, which is not in {index_dir}/generations/")
+    else:
+        # Deleted, damaged or unreadable: a rollback it held is lost, so say the newest is served.
+        problems.append(f"{index_dir}/CURRENT is missing or cannot be read: the newest good generation is used")
     for candidate in candidates:
         try:
             verified = verify(candidate, checksums=checksums and candidate.name not in trusted)

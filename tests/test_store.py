@@ -101,7 +101,8 @@ def test_a_current_that_cannot_be_read_is_no_pointer(tmp_path: Path) -> None:
     (tmp_path / store.CURRENT).unlink()
     (tmp_path / store.CURRENT).mkdir()
     assert store.current_name(tmp_path) is None
-    assert store.load_current(tmp_path)[0].name == generation.name
+    loaded, problems = store.load_current(tmp_path)
+    assert loaded.name == generation.name and "CURRENT is missing or cannot be read" in problems[0]
 
 
 def test_an_index_folder_that_cannot_be_written_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
