@@ -215,6 +215,8 @@ def create_app(
             CORSMiddleware,  # type: ignore[arg-type]
             allow_origins=origins, allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+            # A browser client may read only the headers listed: when to retry a full server.
+            expose_headers=["Retry-After", "WWW-Authenticate"],
         )
 
     @app.exception_handler(QAError)

@@ -197,6 +197,8 @@ def test_cors_is_off_unless_configured(tiny_index: Path) -> None:
         assert response.headers["access-control-allow-origin"] == "https://example.org"
         other = client.get("/health", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+        allowed = client.get("/health", headers={"Origin": "https://example.org"})
+        assert "retry-after" in allowed.headers["access-control-expose-headers"].lower()
 
 
 def test_admin_reload_swaps_to_a_new_build(tiny_index: Path, tiny_corpus: Path) -> None:
