@@ -344,26 +344,26 @@ def build_index(
         return generation
     except BaseException as error:
         shutil.rmtree(build_dir, ignore_errors=True)
-        if writing and _is_write_failure(error):
-            raise InputError(f"cannot write the index in {index_dir}: {_write_failure_reason(error)}; "
+        reason = _write_failure(error) if writing else None
+        if reason is not None:
+            raise InputError(f"cannot write the index in {index_dir}: {reason}; "
                              "the generation served before is unchanged") from None
         raise
 
 
-def _is_write_failure(error: BaseException) -> bool:
-    # A full disk or a folder made read-only mid-build: FAISS reports it as a RuntimeError
-    # naming the errno, SQLite as its own error, the rest as OSError.
-    if isinstance(error, OSError | sqlite3.Error):
-        return True
-    return isinstance(error, RuntimeError) and ("No space left" in str(error) or "could not open" in str(error))
-
-
-def _write_failure_reason(error: BaseException) -> str:
+def _write_failure(error: BaseException) -> str | None:
+    """Why the index could not be written, when `error` is a full disk or a refused write (FAISS
+    reports these as a RuntimeError naming the errno, SQLite as its own error); else None."""
     if isinstance(error, OSError):
         return error.strerror or str(error)
+    if isinstance(error, sqlite3.Error):
+        return str(error)
     if isinstance(error, RuntimeError):
-        return "no space left on the device" if "No space left" in str(error) else "a file could not be written"
-    return str(error)
+        if "No space left" in str(error):
+            return "no space left on the device"
+        if "could not open" in str(error):
+            return "a file could not be written"
+    return None
 
 
 def write_export(folder: Path, texts: Sequence[str], vectors: np.ndarray) -> None:

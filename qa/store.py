@@ -42,7 +42,7 @@ TMP_PREFIX = ".tmp-"
 # folder that holds other things must not lose them.
 GENERATION_NAME = re.compile(r"g\d{8}T\d{15}-[0-9a-f]{6}")
 _OWN_TEMPORARY = re.compile(
-    re.escape(TMP_PREFIX) + r"(?:[0-9a-f]{12}|CURRENT(?:-\w+)+|pruned-g\d{8}T\d{15}-[0-9a-f]{6})"
+    re.escape(TMP_PREFIX) + rf"(?:[0-9a-f]{{12}}|{CURRENT}(?:-\w+)+|pruned-{GENERATION_NAME.pattern})"
 )
 # A pointer being replaced lives for microseconds; one older than this was left by a killed build.
 STALE_POINTER_S = 60.0

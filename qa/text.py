@@ -41,11 +41,8 @@ _HAS_INVISIBLE = re.compile("[" + re.escape(_INVISIBLE_CHARS) + "]")
 # Compatibility forms, read as the letters and digits they show: Arabic presentation forms (text
 # extracted from PDFs, some keyboards: «ﯾ», «ﺂ», «ﺔ»), fullwidth forms («２٠١٥», «？») and
 # mathematical digits. hazm folds only some presentation forms.
-_COMPATIBILITY = re.compile("[\ufb50-\ufdff\ufe70-\ufefe\uff01-\uffef\U0001d7ce-\U0001d7ff]")
+_COMPATIBILITY = re.compile("[\ufb50-\ufdff\ufe70-\ufefe\uff01-\uffef\U0001d7ce-\U0001d7ff]+")
 
-
-def _fold_compatibility(text: str) -> str:
-    return _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 _DIGITS_AND_LETTERS = {**_DIGITS, **_LETTERS}
 _DIGITS_AND_LETTERS_RUNS = re.compile(
     "[" + "".join(re.escape(chr(c)) for c in sorted(_DIGITS_AND_LETTERS)) + "]+"
@@ -102,8 +99,9 @@ def question_form(question: str) -> str:
     """The match form of a typed question: `normalize` of it without what a user types around
     the question itself (see `_NOT_ASKED`), so «…?» and «…؟» or a pasted «"…"» read the same."""
     kept = "".join(
-        " " if unicodedata.category(c) in _NOT_ASKED and not c.isspace() else c for c in question
-    ).replace("?", "؟").replace("？", "؟").strip()
+        " " if unicodedata.category(c) in _NOT_ASKED and not c.isspace() else c
+        for c in _fold_compatibility(question)  # «？» is «?», so it too becomes «؟»
+    ).replace("?", "؟").strip()
     closing = _WRAPPING_QUOTES.get(kept[:1])
     if closing and len(kept) > 2 and kept.endswith(closing) and closing not in kept[1:-1]:
         kept = kept[1:-1]
@@ -124,6 +122,10 @@ def _fixed_point(text: str, once: Callable[[str], str]) -> str:
             break
         result = again
     return result
+
+
+def _fold_compatibility(text: str) -> str:
+    return _COMPATIBILITY.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
 
 
 def _normalize_once(text: str) -> str:
