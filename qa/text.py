@@ -56,6 +56,23 @@ _SPLIT_THOUSANDS = re.compile(r"(?<=\d) ?[,،٬] ?(?=\d{3}(?!\d))")
 _MAX_PASSES = 5
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
+# Suffixes users type apart from their word, with a space where ZWNJ belongs, that hazm leaves
+# apart after most words («کدام اند», «کتاب هایش», «خارجی اش»; it joins «رفته اند», «کتاب ها»):
+# joined here, so «کدام اند» reads as «کدام‌اند». None of them is a word of its own once «آ» is
+# «ا» (normalization is idempotent, so it cannot tell «آش» from «اش»): «اید» is left out for the
+# verb in «پدید آید», and «اش» is joined only after «ی» or «ه», where the clitic takes «ا» (after
+# other letters it is «ش»), so only «آش» after such a word («کاسه آش») is read as a clitic.
+_DETACHED_SUFFIX = re.compile(
+    r"(?<=\w) (?=(?:اند|ایم|هایی|هایم|هایت|هایش|هایمان|هایتان|هایشان)(?!\w))"
+    r"|(?<=[یه]) (?=اش(?!\w))"
+)
+# «کی است», «چی است», «کجا است» as they are mostly written: «کیست», «چیست», «کجاست».
+_QUESTION_WORD_COPULA = re.compile(r"(?<!\w)(کی|چی|کجا) است(?!\w)")
+
+
+def _join_detached(text: str) -> str:
+    return _QUESTION_WORD_COPULA.sub(r"\1ست", _DETACHED_SUFFIX.sub(ZWNJ, text))
+
 
 _normalizer_lock = threading.Lock()
 
@@ -81,7 +98,8 @@ def normalize(text: str) -> str:
     """The match form of `text`: hazm-normalized, ASCII digits, no ZWNJ, lower case.
 
     ي/ك become ی/ک, diacritics and kashida go, "کتاب ها", "کتاب‌ها" and "کتابها" all become
-    "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes), «آ» is «ا»,
+    "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes, and
+    `_join_detached` those hazm leaves apart: «کدام اند», «کتاب هایش»), «آ» is «ا»,
     and Persian, Arabic and Latin digits are equal. Idempotent.
     """
     return _fixed_point(text, _normalize_once)
@@ -136,6 +154,7 @@ def _normalize_once(text: str) -> str:
     if _COMPATIBILITY.search(text):
         text = _fold_compatibility(text)
     text = _fast_normalizer().normalize(nfc(text))  # pure functions over read-only tables
+    text = _join_detached(text)
     text = _DIGITS_AND_LETTERS_RUNS.sub(lambda m: m.group().translate(_DIGITS_AND_LETTERS), text)
     text = _SPLIT_DECIMAL.sub(".", text)
     text = _SPLIT_THOUSANDS.sub("", text)
@@ -147,6 +166,7 @@ def _normalize_once_reference(text: str) -> str:
     text = unicodedata.normalize("NFC", _fold_compatibility(text.translate(_INVISIBLE)))
     with _normalizer_lock:
         text = _hazm_normalizer().normalize(text)
+    text = _join_detached(text)
     text = text.translate(_DIGITS).translate(_LETTERS)
     text = _SPLIT_DECIMAL.sub(".", text)
     text = _SPLIT_THOUSANDS.sub("", text)

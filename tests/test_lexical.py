@@ -389,6 +389,9 @@ def test_word_token_is_analyze_without_the_cache() -> None:
     for word in ("کتابها", "درختیی", "قزاقستان", "1991", "میریزند"):
         assert [word_token(word)] == analyze(word)
     assert word_token("کسانی") is None and analyze("کسانی") == []  # a question word
+    # Question words with the copula or the plural on them, however the suffix is typed.
+    for question_word in ("کیست", "چندمین", "کدام‌اند", "کدام اند", "کداماند", "کجاها"):
+        assert analyze(normalize(question_word)) == [], question_word
     assert word_token("زیپیلوفسقک") == "زیپیلوفسقک" and "زیپیلوفسقک" not in _ANALYZER._query_cache
 
 

@@ -57,10 +57,23 @@ def test_normalize_is_idempotent(text: str) -> None:
         ("\u202bقزاقستان\u202c", "قزاقستان"),
         ("19\u061c99", "1999"),
         ("قزاق\ufe0fستان", "قزاقستان"),
+        # Suffixes typed apart from their word, which hazm leaves apart.
+        ("کدام اند", "کدام‌اند"),
+        ("کتاب هایش", "کتاب‌هایش"),
+        ("خارجی اش", "خارجی‌اش"),
+        ("خانه اش", "خانه‌اش"),
+        ("ایرانی ایم", "ایرانیایم"),
+        ("پایتخت کجا است؟", "پایتخت کجاست؟"),
+        ("رئیس جمهور کی است", "رئیس جمهور کیست"),
     ],
 )
 def test_normalize_makes_variants_equal(variant: str, standard: str) -> None:
     assert normalize(variant) == normalize(standard)
+
+
+@pytest.mark.parametrize("text", ["پدید آید", "ای ایران", "کجا است", "شأن نزول"])
+def test_normalize_leaves_words_that_are_no_suffix_apart(text: str) -> None:
+    assert " " in normalize(text)
 
 
 def test_normalize_digits_in_every_script_are_ascii() -> None:
