@@ -19,7 +19,9 @@ HIGHLIGHT, RESET = "\033[1;33m", "\033[0m"  # the evidence sentence: bold yellow
 def _settings(**overrides):  # type: ignore[no-untyped-def]
     from qa.settings import load_settings
 
-    return load_settings(**overrides)
+    # Each command loads its settings once, so each unknown QA_* variable is named once (the
+    # workers of `qa serve` read the environment again, without warning).
+    return load_settings(on_warning=_warn, **overrides)
 
 
 def _encoder(settings):  # type: ignore[no-untyped-def]

@@ -225,3 +225,12 @@ def test_ask_and_info_use_the_generation_serve_would(tmp_path: Path, tiny_corpus
     assert json.loads(captured.out)["generation"] == good and "an-older-chunker/1" in captured.err
     assert cli.main(["index", "info", "--index", str(index_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["generation"] == good
+
+
+def test_a_misspelt_variable_is_named_once_and_ignored(tiny_index: Path, fake_model, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QA_MAXK", "1")
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--index", str(tiny_index), "--k", "2", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)["passages"]) == 2  # QA_MAXK=1 changed nothing
+    line = "qa: warning: QA_MAXK is not a setting (did you mean QA_MAX_K?); it is ignored"
+    assert captured.err.splitlines().count(line) == 1 and "Traceback" not in captured.err
