@@ -194,6 +194,11 @@ def test_ask_help_names_the_setting_behind_the_default_k() -> None:
     assert "default: QA_DEFAULT_K, 5" in " ".join(ask.format_help().split())
 
 
+def test_ask_k_takes_persian_digits() -> None:
+    # int() reads any decimal digits: «--k ۳» was never refused, and must stay so.
+    assert cli.build_parser().parse_args(["ask", "سلام", "--k", "۳"]).k == 3
+
+
 def build_subparser(name: str):  # type: ignore[no-untyped-def]
     commands = next(a for a in cli.build_parser()._actions if a.dest == "command")
     return commands.choices[name]
