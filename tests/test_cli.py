@@ -239,3 +239,23 @@ def test_a_misspelt_variable_is_named_once_and_ignored(tiny_index: Path, fake_mo
     assert len(json.loads(captured.out)["passages"]) == 2  # QA_MAXK=1 changed nothing
     line = "qa: warning: QA_MAXK is not a setting (did you mean QA_MAX_K?); it is ignored"
     assert captured.err.splitlines().count(line) == 1 and "Traceback" not in captured.err
+
+
+def test_ask_answers_from_the_new_generation_when_a_build_prunes_the_one_it_opened(tmp_path: Path, tiny_corpus: Path, fake_model, fake_encoder, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from qa import build
+
+    index_dir = tmp_path / "index"
+    build.build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False)
+    open_searcher, published = cli._searcher, []
+
+    def opened_then_pruned(settings):  # type: ignore[no-untyped-def]
+        searcher = open_searcher(settings)
+        if not published:  # a `qa index build` with QA_KEEP_GENERATIONS=1 publishes right now
+            published.append(build.build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False,
+                                               keep_generations=1).name)
+            assert not searcher.generation.path.exists()
+        return searcher
+
+    monkeypatch.setattr(cli, "_searcher", opened_then_pruned)
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--json", "--index", str(index_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["generation"] == published[0]
