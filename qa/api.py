@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 from swagger_ui_bundle import swagger_ui_path
@@ -35,6 +35,7 @@ from qa.limits import BodyLimit, RequestLimits
 from qa.responses import AskResponse, to_response
 from qa.service import SearchService, ServiceState
 from qa.settings import Settings
+from qa.text import ascii_digits
 
 log = logging.getLogger("qa")
 
@@ -82,6 +83,12 @@ def ask_request_model(max_k: int, max_question_chars: int) -> type[AskRequest]:
             None, ge=1, le=max_k, description="How many passages (default: QA_DEFAULT_K)."
         )),
     )
+
+
+def _query_digits(value: object) -> object:
+    # Persian users type «۳»; pydantic parses only ASCII digits, and would refuse it as "not
+    # a valid integer". Anything else is left to pydantic, which still refuses non-numbers.
+    return ascii_digits(value) if isinstance(value, str) else value
 
 
 class ErrorOut(BaseModel):
@@ -297,7 +304,9 @@ def create_app(
             min_length=1, max_length=settings.max_question_chars, pattern=r"\S",
             description="The question.", examples=[EXAMPLE_QUESTION],
         )],
-        k: Annotated[int | None, Query(ge=1, le=settings.max_k, description="How many passages.")] = None,
+        k: Annotated[int | None, BeforeValidator(_query_digits), Query(
+            ge=1, le=settings.max_k, description="How many passages (Persian or Arabic-Indic digits too).",
+        )] = None,
         retriever: Annotated[Retriever | None, Query()] = None,
     ) -> Response:
         """The same as POST /ask, for a browser or curl."""

@@ -273,12 +273,14 @@ def build_index(
         stages[stage] = round(now - since, 3)
         return now
 
-    store.make_index_dir(index_dir)  # before the corpus is read: a bad --index fails at once
-    store.remove_stale_builds(index_dir, older_than_s=24 * 3600)
-    # Taken now, not after the embedding: a folder nothing can be written in fails in a second.
-    build_dir = store.start_build(index_dir)
+    # Before the corpus is read: a bad --index fails at once.
+    created = store.make_index_dir(index_dir)
+    build_dir: Path | None = None
     writing = False  # from the first write on, a full disk or read-only folder is one line
     try:
+        store.remove_stale_builds(index_dir, older_than_s=24 * 3600)
+        # Taken now, not after the embedding: a folder nothing can be written in fails in a second.
+        build_dir = store.start_build(index_dir)
         clock = started
         if documents is None:
             documents = load_corpus(corpus_path, on_warning=on_warning)
@@ -343,7 +345,10 @@ def build_index(
         lap("save_publish", clock)
         return generation
     except BaseException as error:
-        shutil.rmtree(build_dir, ignore_errors=True)
+        if build_dir is not None:
+            shutil.rmtree(build_dir, ignore_errors=True)
+        # A first build that failed (an empty corpus, a bad row) leaves no empty index folder.
+        store.remove_empty_folders(created)
         reason = _write_failure(error) if writing else None
         if reason is not None:
             raise InputError(f"cannot write the index in {index_dir}: {reason}; "

@@ -19,7 +19,9 @@ HIGHLIGHT, RESET = "\033[1;33m", "\033[0m"  # the evidence sentence: bold yellow
 def _settings(**overrides):  # type: ignore[no-untyped-def]
     from qa.settings import load_settings
 
-    return load_settings(**overrides)
+    # Each command loads its settings once, so each unknown QA_* variable is named once (the
+    # workers of `qa serve` read the environment again, without warning).
+    return load_settings(on_warning=_warn, **overrides)
 
 
 def _encoder(settings):  # type: ignore[no-untyped-def]
@@ -175,10 +177,31 @@ def _evidence_span(passage_text: str, passage_start: int, evidence) -> tuple[int
     return (start, start + len(evidence.text)) if start >= 0 else None
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def _answer(settings, question: str, k: int, retriever: str):  # type: ignore[no-untyped-def]
+    """The search result and the API's answer for `question`, from the generation serve would use.
+
+    `qa ask` holds no lease (it lives a second or two), so a build publishing meanwhile with
+    QA_KEEP_GENERATIONS=1 may prune the generation it just opened before its files are all
+    read: then the one current now answers, once.
+    """
+    from qa.errors import IndexMissingError
     from qa.responses import to_response
     from qa.service import ServiceState
 
+    def answer_from(searcher):  # type: ignore[no-untyped-def]
+        result = searcher.search(question, top_k=k, retriever=retriever)
+        return result, to_response(result, ServiceState(searcher=searcher))
+
+    searcher = _searcher(settings)
+    try:
+        return answer_from(searcher)
+    except IndexMissingError:
+        if searcher.generation.path.is_dir():
+            raise  # not pruned but unreadable: another try would fail the same way
+    return answer_from(_searcher(settings))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(index_dir=args.index)
     k = settings.default_k if args.k is None else args.k
     if not 1 <= k <= settings.max_k:
@@ -189,9 +212,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if any("\ud800" <= c <= "\udfff" for c in args.question):
         # Python keeps undecodable argv bytes as lone surrogates, which no JSON or terminal takes.
         raise QAError("the question is not valid UTF-8 (check the terminal's encoding)")
-    searcher = _searcher(settings)
-    result = searcher.search(args.question, top_k=k, retriever=args.retriever or settings.retriever)
-    response = to_response(result, ServiceState(searcher=searcher))
+    result, response = _answer(settings, args.question, k, args.retriever or settings.retriever)
     if args.json:
         print(response.model_dump_json(indent=2))
         return 0

@@ -11,8 +11,9 @@ A corpus is a folder (read recursively) or a single file:
 
 README files describe a corpus folder and are not documents; hidden files are skipped; other
 files (.pdf, .html, …) are skipped with one warning naming them.
-Unusable input raises CorpusError naming the file (and line); a problem that loses only one
-document (a broken JSONL line, a duplicate id, an empty text) skips it with a warning.
+Unusable input raises CorpusError naming the file (and line), as does a JSONL `title`, `url` or
+`source` that is neither a string nor null; a problem that loses only one document (a broken
+JSONL line, a duplicate id, an empty text) skips it with a warning.
 """
 
 from __future__ import annotations
@@ -225,15 +226,14 @@ def _read_jsonl(file: Path, warn: Warn) -> Iterator[tuple[Document, str]]:
         if not text.strip():
             warn(f"{where}: row {doc_id!r} has empty text, skipped")
             continue
-        title = row.get("title")
-        if not isinstance(title, str) or not title.strip():
-            title = _title_line(text) or doc_id.strip()
+        field = {key: _optional_string(row.get(key), key, f"{where}: row {doc_id!r}")
+                 for key in ("title", "source", "url")}
         document = _document(
             doc_id=doc_id,
-            title=title.strip(),
+            title=field["title"] or _title_line(text) or doc_id.strip(),
             body=text,
-            source=_optional_string(row.get("source")),
-            url=_optional_string(row.get("url")),
+            source=field["source"],
+            url=field["url"],
             path=str(file),
             where=_everywhere(where),
             warn=warn,
@@ -246,8 +246,27 @@ def _everywhere(where: str) -> Callable[[int], str]:
     return lambda _offset: where
 
 
-def _optional_string(value: object) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+def _optional_string(value: object, key: str, where: str) -> str | None:
+    """A row's optional text field, stripped; None when null, absent or blank. Any other value
+    is a CorpusError naming the field: dropped or replaced, it would cite the document under
+    another title or without its source, and nobody would know why."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        shown = json.dumps(value, ensure_ascii=False)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        raise CorpusError(f"{where}: {key!r} is {_json_kind(value)} ({shown}); "
+                          "it must be a string or null")
+    return value.strip() or None
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words."""
+    if isinstance(value, bool):  # before int: a bool is an int to Python
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 def _title_line(text: str) -> str:

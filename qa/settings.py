@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -65,10 +68,35 @@ _OPTIONS = {"corpus": "--corpus", "index_dir": "--index", "host": "--host", "por
             "workers": "--workers"}
 
 
-def load_settings(**overrides: object) -> Settings:
+# QA_* variables read outside Settings: real ones, not misspellings of a setting.
+OTHER_VARIABLES = frozenset({"QA_TABLE_CACHE"})  # qa/disk_cache.py
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """One line for each QA_* variable in `environ` that no setting reads, naming the closest
+    setting when one is close: pydantic-settings ignores them, so a typo would change nothing
+    without a word."""
+    known = {f"QA_{name.upper()}" for name in Settings.model_fields} | OTHER_VARIABLES
+    lines = []
+    for name in sorted(environ):
+        variable = name.upper()  # as pydantic-settings reads them: case-insensitively
+        if not variable.startswith("QA_") or variable in known:
+            continue
+        # Compared without the prefix every name shares, which would make QA_FOO "close" to QA_HOST.
+        close = difflib.get_close_matches(variable[3:], sorted(k[3:] for k in known), n=1)
+        hint = f" (did you mean QA_{close[0]}?)" if close else ""
+        lines.append(f"{name} is not a setting{hint}; it is ignored")
+    return lines
+
+
+def load_settings(on_warning: Callable[[str], None] | None = None, **overrides: object) -> Settings:
     """Settings from the QA_* variables, `overrides` (command-line options; None: not given)
     taking precedence. A value that is not allowed is a SettingsError naming the variable or
-    option, the value and the rule, in one line."""
+    option, the value and the rule, in one line. `on_warning`, when given, hears of each QA_*
+    variable that is not a setting (only warned: other tools may use QA_ names too)."""
+    if on_warning is not None:
+        for line in unknown_variables(os.environ):
+            on_warning(line)
     given = {key: value for key, value in overrides.items() if value is not None}
     try:
         return Settings(**given)  # type: ignore[arg-type]

@@ -95,14 +95,37 @@ def _release_build_lock(folder: Path) -> None:
         os.close(fd)
 
 
-def make_index_dir(index_dir: Path) -> None:
-    """Create `index_dir` (and its parents) for a build, or say in one line why it cannot be."""
+def make_index_dir(index_dir: Path) -> list[Path]:
+    """Create `index_dir` (and its parents) for a build, or say in one line why it cannot be.
+
+    Returns the folders it created, innermost first (none when `index_dir` was there), for
+    `remove_empty_folders` to take away again should the build fail.
+    """
+    created = []
+    folder = index_dir
+    while not folder.exists() and folder.parent != folder:
+        created.append(folder)
+        folder = folder.parent
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         raise InputError(f"cannot build an index in {index_dir}: a file of that name is in the way") from None
     except OSError as error:
         raise InputError(f"cannot create the index folder {index_dir}: {error.strerror or error}") from None
+    return created
+
+
+def remove_empty_folders(folders: Iterable[Path]) -> None:
+    """Remove `folders` (innermost first) while each is empty: what `make_index_dir` created
+    for a build that failed. rmdir removes only an empty folder, so one that holds anything
+    (another build's files, a lease) stays, and so do the folders around it."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return
 
 
 def start_build(index_dir: Path) -> Path:

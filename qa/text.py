@@ -126,6 +126,12 @@ def question_form(question: str) -> str:
     return normalize(kept)
 
 
+def ascii_digits(text: str) -> str:
+    """`text` with Persian and Arabic-Indic digits as ASCII ones: a number typed on a Persian
+    keyboard («۳»), for parsers that read only ASCII digits."""
+    return text.translate(_DIGITS)
+
+
 def normalize_reference(text: str) -> str:
     """`normalize` computed the slow, obvious way (hazm itself, whole-string translations);
     kept as the reference the fast path is tested against."""

@@ -54,6 +54,25 @@ def test_the_answer_says_how_a_question_was_read(client: TestClient) -> None:
     assert typed["passages"] == plain["passages"]
 
 
+@pytest.mark.parametrize("k", ["۳", "٣", "۰۳"])
+def test_get_ask_reads_k_in_persian_and_arabic_indic_digits(client: TestClient, k: str) -> None:
+    question = "جمعیت تهران چقدر است؟"
+    typed = client.get("/ask", params={"q": question, "k": k})
+    assert typed.status_code == 200
+    assert typed.json() == client.get("/ask", params={"q": question, "k": 3}).json()
+
+
+@pytest.mark.parametrize("k, detail", [
+    ("سه", "k: Input should be a valid integer"),
+    ("۳٫۵", "k: Input should be a valid integer"),
+    ("۱۰۰۰", "k: Input should be less than or equal to 50"),
+    ("۰", "k: Input should be greater than or equal to 1"),
+])
+def test_get_ask_refuses_a_k_that_is_no_number_in_range(client: TestClient, k: str, detail: str) -> None:
+    response = client.get("/ask", params={"q": "سلام", "k": k})
+    assert response.status_code == 422 and response.json()["detail"].startswith(detail)
+
+
 def test_arabic_letters_and_digits_match(client: TestClient) -> None:
     body = client.get("/ask", params={"q": "ميراث جهاني ۱۹۷۹", "k": 1}).json()
     assert body["passages"][0]["citation"]["doc_id"] == "shiraz"

@@ -133,3 +133,36 @@ def test_a_full_disk_is_one_clear_error_and_the_served_index_stays(
         build_index(corpus, index_dir, fake_encoder, show_progress=False, workers=1)
     assert store.current_name(index_dir) == served.name
     assert not list(index_dir.glob(".tmp-*"))
+
+
+def test_a_failed_first_build_removes_the_empty_folders_it_made(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    from qa.errors import CorpusError
+
+    empty_corpus = tmp_path / "corpus"
+    empty_corpus.mkdir()
+    with pytest.raises(CorpusError, match="no documents"):
+        build_index(empty_corpus, tmp_path / "new" / "index", fake_encoder, show_progress=False)
+    assert list(tmp_path.iterdir()) == [empty_corpus]  # neither index/ nor the new/ made for it
+
+    there = tmp_path / "there"  # a folder the build did not make stays, empty or not
+    there.mkdir()
+    with pytest.raises(CorpusError):
+        build_index(empty_corpus, there, fake_encoder, show_progress=False)
+    assert there.is_dir() and not list(there.iterdir())
+
+
+def test_a_folder_the_failed_build_made_stays_when_something_is_in_it(
+    tmp_path: Path, fake_encoder, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    from qa.errors import CorpusError
+
+    index_dir = tmp_path / "new" / "index"
+
+    def someone_writes_then_the_corpus_fails(*args, **kwargs):  # type: ignore[no-untyped-def]
+        (index_dir / "notes.txt").write_text("not the build's", encoding="utf-8")
+        raise CorpusError("a bad row")
+
+    monkeypatch.setattr(build, "load_corpus", someone_writes_then_the_corpus_fails)
+    with pytest.raises(CorpusError):
+        build_index(tmp_path / "corpus", index_dir, fake_encoder, show_progress=False)
+    assert [p.name for p in index_dir.iterdir()] == ["notes.txt"]

@@ -194,6 +194,11 @@ def test_ask_help_names_the_setting_behind_the_default_k() -> None:
     assert "default: QA_DEFAULT_K, 5" in " ".join(ask.format_help().split())
 
 
+def test_ask_k_takes_persian_digits() -> None:
+    # int() reads any decimal digits: «--k ۳» was never refused, and must stay so.
+    assert cli.build_parser().parse_args(["ask", "سلام", "--k", "۳"]).k == 3
+
+
 def build_subparser(name: str):  # type: ignore[no-untyped-def]
     commands = next(a for a in cli.build_parser()._actions if a.dest == "command")
     return commands.choices[name]
@@ -225,3 +230,32 @@ def test_ask_and_info_use_the_generation_serve_would(tmp_path: Path, tiny_corpus
     assert json.loads(captured.out)["generation"] == good and "an-older-chunker/1" in captured.err
     assert cli.main(["index", "info", "--index", str(index_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["generation"] == good
+
+
+def test_a_misspelt_variable_is_named_once_and_ignored(tiny_index: Path, fake_model, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("QA_MAXK", "1")
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--index", str(tiny_index), "--k", "2", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert len(json.loads(captured.out)["passages"]) == 2  # QA_MAXK=1 changed nothing
+    line = "qa: warning: QA_MAXK is not a setting (did you mean QA_MAX_K?); it is ignored"
+    assert captured.err.splitlines().count(line) == 1 and "Traceback" not in captured.err
+
+
+def test_ask_answers_from_the_new_generation_when_a_build_prunes_the_one_it_opened(tmp_path: Path, tiny_corpus: Path, fake_model, fake_encoder, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from qa import build
+
+    index_dir = tmp_path / "index"
+    build.build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False)
+    open_searcher, published = cli._searcher, []
+
+    def opened_then_pruned(settings):  # type: ignore[no-untyped-def]
+        searcher = open_searcher(settings)
+        if not published:  # a `qa index build` with QA_KEEP_GENERATIONS=1 publishes right now
+            published.append(build.build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False,
+                                               keep_generations=1).name)
+            assert not searcher.generation.path.exists()
+        return searcher
+
+    monkeypatch.setattr(cli, "_searcher", opened_then_pruned)
+    assert cli.main(["ask", "آرامگاه حافظ کجاست؟", "--json", "--index", str(index_dir)]) == 0
+    assert json.loads(capsys.readouterr().out)["generation"] == published[0]

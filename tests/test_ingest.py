@@ -307,6 +307,32 @@ def test_not_utf8_jsonl_names_the_line(tmp_path: Path) -> None:
         load_corpus(tmp_path)
 
 
+@pytest.mark.parametrize(
+    "key, value, said",
+    [
+        ("title", 1984, "'title' is a number (1984)"),
+        ("url", ["https://a", "https://b"], "'url' is a list ([\"https://a\", \"https://b\"])"),
+        ("source", {"name": "ایرنا"}, "'source' is an object ({\"name\": \"ایرنا\"})"),
+        ("source", True, "'source' is a boolean (true)"),
+    ],
+)
+def test_a_jsonl_field_that_is_not_a_string_names_file_line_and_field(key, value, said, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [{"id": "a", "text": "متن یکم."}, {"id": "b", "text": "متن دوم.", key: value}]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    with pytest.raises(CorpusError) as raised:
+        load_corpus(tmp_path)
+    assert str(raised.value) == f"{tmp_path / 'rows.jsonl'}:2: row 'b': {said}; it must be a string or null"
+
+
+def test_jsonl_fields_null_absent_or_blank_are_none(tmp_path: Path) -> None:
+    rows = [{"id": "a", "text": "متن یکم.", "title": None, "url": None, "source": None},
+            {"id": "b", "text": "متن دوم.", "title": "  ", "url": "", "source": " "},
+            {"id": "c", "text": "متن سوم.", "title": " سوم ", "url": " https://c ", "source": "منبع"}]
+    (tmp_path / "rows.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    fields = [(d.title, d.url, d.source) for d in load_corpus(tmp_path)]
+    assert fields == [("متن یکم.", None, None), ("متن دوم.", None, None), ("سوم", "https://c", "منبع")]
+
+
 def test_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "ok.txt").write_text("متن.", encoding="utf-8")
     (tmp_path / "gone.txt").symlink_to(tmp_path / "missing-target.txt")

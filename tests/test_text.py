@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from qa.text import (
     ZWNJ,
+    ascii_digits,
     clause_spans,
     normalize,
     paragraph_spans,
@@ -189,3 +190,7 @@ def test_question_form_keeps_quotes_inside_the_question() -> None:
 
     assert question_form("«حافظ» کیست؟") == normalize("«حافظ» کیست؟")
     assert question_form("«حافظ» یا «سعدی»؟") == normalize("«حافظ» یا «سعدی»؟")
+
+
+def test_ascii_digits_reads_persian_and_arabic_indic_digits_only() -> None:
+    assert ascii_digits("۱۲۳ ٤٥٦ 789 سه") == "123 456 789 سه"
