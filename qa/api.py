@@ -250,6 +250,13 @@ def create_app(
             detail = "the body could not be read as JSON: send it encoded as UTF-8, as application/json"
         return JSONResponse({"detail": detail}, status_code=error.status_code, headers=headers)
 
+    @app.exception_handler(Exception)
+    async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
+        # A bug, not the request: JSON like every other error, not Starlette's plain text. Not
+        # logged here: Starlette re-raises it after this answer and the server logs it, once.
+        return JSONResponse({"detail": "internal error: the server could not answer this request "
+                                       "(its log has the details)"}, status_code=500)
+
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         messages = [_validation_message(item) for item in error.errors()]

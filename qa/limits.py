@@ -62,9 +62,11 @@ class RequestLimits:
         # Touched only on the event loop thread, so a plain counter needs no lock.
         self.in_flight = 0
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[None], abandoned: Callable[[], bool]) -> None:
         self.in_flight -= 1
-        if not task.cancelled() and task.exception() is not None:
+        # A request still awaited re-raises its error to the server, which logs it; only one
+        # the timeout answered has nobody left to tell.
+        if abandoned() and not task.cancelled() and task.exception() is not None:
             log.error("request failed after it had been answered", exc_info=task.exception())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -93,21 +95,24 @@ class RequestLimits:
 
         self.in_flight += 1
         task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
-        task.add_done_callback(self._finished)
+        task.add_done_callback(lambda done: self._finished(done, lambda: answered))
         timeout = None if scope["path"] in self.untimed_paths else self.timeout_s
         # asyncio.wait never cancels the task: abandoned work runs to its end, then frees its slot.
         done, _ = await asyncio.wait({task}, timeout=timeout)
         if task in done:
             task.result()
             return
-        answered = True
         log.warning("%s %s took longer than %g s", scope.get("method"), scope["path"], timeout)
-        if not started:
-            await send_json(
-                send, 504,
-                f"the request took longer than {self.timeout_s:g} s and was abandoned; "
-                "try again, or ask for fewer passages",
-            )
+        if started:
+            # The response is already on its way: abandoned now, the client would read a cut
+            # body (or a 200 that never ends) instead of a late but whole answer.
+            await task
+            return
+        answered = True  # no await since `started` was read: the late response cannot slip in
+        hint = "try again, or ask for fewer passages" if scope["path"] == "/ask" else "try again"
+        await send_json(
+            send, 504, f"the request took longer than {self.timeout_s:g} s and was abandoned; {hint}",
+        )
 
 
 class BodyTooLarge(HTTPException):

@@ -212,3 +212,20 @@ def test_an_index_deleted_under_the_server_is_503_not_500(tiny_index: Path, fake
         assert response.status_code == 503 and "qa index build" in response.json()["detail"]
     with pytest.raises(IndexMissingError, match="qa index build"):
         metadata.passages([0])
+
+
+def test_a_bug_is_a_json_500_logged_once(tiny_index: Path, fake_encoder, caplog) -> None:  # type: ignore[no-untyped-def]
+    class BrokenEncoder(type(fake_encoder)):  # type: ignore[misc]
+        def encode_queries(self, texts):  # type: ignore[no-untyped-def]
+            if any("حافظ" in text for text in texts):  # the start-up's own probe passes
+                raise RuntimeError("a bug in the encoder")
+            return super().encode_queries(texts)
+
+    settings = Settings(index_dir=tiny_index)
+    app = create_app(settings, service_factory=lambda s: SearchService(s.index_dir, BrokenEncoder()))
+    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level("ERROR"):
+        response = client.post("/ask", json={"question": "آرامگاه حافظ کجاست؟"})
+    assert response.status_code == 500 and "internal error" in response.json()["detail"]
+    # The server (here Starlette's own middleware, under uvicorn uvicorn's) logs it; the
+    # request limits do not log it a second time as if it had been abandoned.
+    assert not [r for r in caplog.records if r.name == "qa" and "after it had been answered" in r.getMessage()]

@@ -86,6 +86,34 @@ async def _slow_request() -> None:
         assert (await client.get("/fast")).status_code == 200
 
 
+def test_a_response_already_started_when_time_runs_out_is_sent_whole() -> None:
+    asyncio.run(_started_then_slow())
+
+
+async def _started_then_slow() -> None:
+    async def app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"first half, ", "more_body": True})
+        await asyncio.sleep(0.2)  # past the timeout, mid-body
+        await send({"type": "http.response.body", "body": b"second half"})
+
+    limited = RequestLimits(app, max_in_flight=1, timeout_s=0.05)
+    transport = httpx.ASGITransport(app=limited)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/ask")
+        assert response.status_code == 200 and response.text == "first half, second half"
+        assert limited.in_flight == 0
+
+
+def test_only_a_slow_ask_is_told_to_ask_for_fewer_passages() -> None:
+    async def slow_other_path() -> str:
+        limited, _ = _limited_app(max_in_flight=1, timeout_s=0.05)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=limited), base_url="http://test") as client:
+            return (await client.get("/slow")).json()["detail"]
+
+    assert asyncio.run(slow_other_path()).endswith("was abandoned; try again")
+
+
 # --- the whole app -----------------------------------------------------------------------------
 
 def test_full_server_answers_503_then_serves_again(tiny_index: Path) -> None:
@@ -110,6 +138,7 @@ def test_full_server_times_out_with_504(tiny_index: Path) -> None:
     with _client(tiny_index, SlowEncoder(0.3), request_timeout_s=0.1) as client:
         response = client.post("/ask", json={"question": QUESTION, "k": 1})
         assert response.status_code == 504 and "0.1 s" in response.json()["detail"]
+        assert response.json()["detail"].endswith("ask for fewer passages")
 
 
 def test_routes_never_run_search_work_on_the_event_loop(tiny_index: Path) -> None:
