@@ -106,9 +106,12 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from qa.serve import serve
+    from qa.serve import serve, settings_warnings
 
-    serve(_settings(index_dir=args.index, host=args.host, port=args.port, workers=args.workers))
+    settings = _settings(index_dir=args.index, host=args.host, port=args.port, workers=args.workers)
+    for warning in settings_warnings(settings):
+        _warn(warning)
+    serve(settings)
     return 0
 
 

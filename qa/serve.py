@@ -69,6 +69,16 @@ def check_address(host: str, port: int) -> None:
             ) from None
 
 
+def settings_warnings(settings: Settings) -> list[str]:
+    """What a server started with `settings` would do that its operator may not expect."""
+    if settings.workers > 1 and settings.reload_check_s == 0:
+        # Each worker is a process of its own, and a POST reaches one of them.
+        return [f"with {settings.workers} workers and QA_RELOAD_CHECK_S=0, POST /admin/reload reloads "
+                "only the worker that receives it; the others answer from their generation until "
+                "restarted (set QA_RELOAD_CHECK_S above 0 to have every worker follow index/CURRENT)"]
+    return []
+
+
 def serve(settings: Settings) -> None:
     """Run the API until SIGTERM or Ctrl-C."""
     import uvicorn

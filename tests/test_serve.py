@@ -7,7 +7,7 @@ import socket
 import pytest
 from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
-from qa.serve import NoDelayHTTPProtocol, disable_nagle
+from qa.serve import NoDelayHTTPProtocol, disable_nagle, settings_warnings
 from qa.settings import Settings
 
 
@@ -42,6 +42,13 @@ def test_workers_default_to_one(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().workers == 1  # type: ignore[call-arg]
     monkeypatch.setenv("QA_WORKERS", "2")
     assert Settings().workers == 2  # type: ignore[call-arg]
+
+
+def test_workers_that_would_not_all_follow_a_reload_are_warned_of() -> None:
+    (warning,) = settings_warnings(Settings(workers=2, reload_check_s=0))  # type: ignore[call-arg]
+    assert "only the worker that receives it" in warning and "QA_RELOAD_CHECK_S" in warning
+    assert settings_warnings(Settings(workers=2)) == []  # type: ignore[call-arg]
+    assert settings_warnings(Settings(workers=1, reload_check_s=0)) == []  # type: ignore[call-arg]
 
 
 def test_a_port_in_use_or_a_bad_host_fails_before_start_up() -> None:
