@@ -13,6 +13,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -216,6 +217,10 @@ def create_app(
     )
     # Outside the concurrency limit: an oversized body is refused without taking a slot.
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
+    # Persian JSON is two bytes a letter: a 5-passage answer about the default corpus is 9.0 kB,
+    # 2.3 kB gzipped (all 23 passages: 36.7 kB, 5.9 kB), for clients that ask for it
+    # (Accept-Encoding); answers under 1 kB (errors) are sent as they are.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # type: ignore[arg-type]
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(

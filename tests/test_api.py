@@ -229,3 +229,12 @@ def test_a_bug_is_a_json_500_logged_once(tiny_index: Path, fake_encoder, caplog)
     # The server (here Starlette's own middleware, under uvicorn uvicorn's) logs it; the
     # request limits do not log it a second time as if it had been abandoned.
     assert not [r for r in caplog.records if r.name == "qa" and "after it had been answered" in r.getMessage()]
+
+
+def test_large_answers_are_gzipped_for_clients_that_ask(client: TestClient) -> None:
+    question = {"question": "آرامگاه حافظ کجاست؟", "k": 5}
+    plain = client.post("/ask", json=question, headers={"Accept-Encoding": "identity"})
+    zipped = client.post("/ask", json=question, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in plain.headers
+    assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == plain.json()
+    assert int(zipped.headers["content-length"]) < len(plain.content)
