@@ -35,6 +35,9 @@ from qa.text import rewrite_unquoted_words
 
 _SOUND_ALIKE = ("زذضظ", "سصث", "تط", "هح", "قغ", "اع")
 _ALIKE = {letter: group.replace(letter, "") for group in _SOUND_ALIKE for letter in group}
+# A hamza inside a word sits on «ا», «و» or «ی» as the writer spells it: «مساله» / «مسئله», «هیأت» /
+# «هیئت», «مسؤول» / «مسئول». Matching folds «ئ» to «ی», so a medial «ا» or «و» may be the corpus's «ی».
+_HAMZA_SEATS = "او"
 _MIN_LENGTH = 4  # shorter words have too many neighbours to guess from
 # A 4-letter word is only given back a left-out letter: every other slip of so short a word
 # lands on some word of a large corpus («وینگ» of a name would become «ویگن»).
@@ -85,6 +88,15 @@ def respellings(word: str) -> Iterator[str]:
     for at, letter in enumerate(word):
         for other in _ALIKE.get(letter, ""):
             yield word[:at] + other + word[at + 1:]
+
+
+def hamza_seatings(word: str) -> Iterator[str]:
+    """`word` with a medial «ا» or «و» read as the hamza seat «ی» (`_HAMZA_SEATS`). One way
+    only: matching has already folded «ئ» to «ی», so a corpus's «ی» may be a hamza, a typed
+    «ی» never needs to become «ا»."""
+    for at in range(1, len(word) - 1):
+        if word[at] in _HAMZA_SEATS:
+            yield word[:at] + "ی" + word[at + 1:]
 
 
 def slips(word: str) -> Iterator[tuple[int, str, int]]:
@@ -197,9 +209,10 @@ def slip_spelling(word: str, corpus: Vocabulary) -> str | None:
 
 
 def corpus_spelling(word: str, corpus: Vocabulary, *, slips_too: bool = True) -> str | None:
-    """The corpus's spelling of `word`: one sound-alike letter away (the one in most passages),
-    else (`slips_too`) one slip of the hand away."""
-    found = [(frequency, v) for v in respellings(word) if (frequency := corpus.document_frequency(v))]
+    """The corpus's spelling of `word`: one sound-alike letter or hamza seat away (the one in
+    most passages), else (`slips_too`) one slip of the hand away."""
+    found = [(frequency, v) for v in (*respellings(word), *hamza_seatings(word))
+             if (frequency := corpus.document_frequency(v))]
     if found:
         return max(found)[1]
     return slip_spelling(word, corpus) if slips_too else None

@@ -61,6 +61,12 @@ def test_a_word_nobody_knows_is_read_as_the_corpus_spells_it(typed: str, read: s
     assert respelled(normalize(typed), CORPUS) == normalize(read)
 
 
+@pytest.mark.parametrize(("typed", "corpus_word"), [("مساله", "مسئله"), ("هیأت", "هیئت"), ("مسؤول", "مسئول")])
+def test_a_hamza_seated_otherwise_is_read_as_the_corpus_seats_it(typed: str, corpus_word: str) -> None:
+    corpus = Corpus(f"{corpus_word} اصلی", "سفر دریایی")
+    assert analyze(respelled(normalize(f"{typed} اصلی چیست"), corpus)) == analyze(normalize(f"{corpus_word} اصلی"))
+
+
 def test_known_words_quotes_and_short_words_are_kept() -> None:
     # «صد» is a word (hundred): kept, though the corpus only has «سد»
     assert respelled("صد سال", CORPUS) == "صد سال"
