@@ -384,7 +384,7 @@ def _build_dense(
     vectors: np.ndarray, kind: str, probes: np.ndarray | None, *, threads: int
 ) -> DenseIndex:
     # OpenMP thread counts belong to the calling thread: set it here, in the thread that builds.
-    set_threads(threads)
+    set_threads(threads, this_thread_only=True)
     return DenseIndex.build(vectors, kind, probes=probes)
 
 

@@ -121,6 +121,7 @@ def _searcher(settings):  # type: ignore[no-untyped-def]
     from qa.service import check_query_settings
 
     encoder, thesaurus = _encoder(settings), _thesaurus(settings)
+    _search_threads(settings)
 
     def open_generation(generation: store.Generation) -> Searcher:
         check_query_settings(generation)
@@ -131,6 +132,16 @@ def _searcher(settings):  # type: ignore[no-untyped-def]
     for problem in problems:
         _warn(problem)
     return searcher
+
+
+def _search_threads(settings) -> None:  # type: ignore[no-untyped-def]
+    """QA_THREADS caps the model's threads and FAISS's for searching, as `qa serve` caps them
+    (so `qa ask` and `qa eval` search as the server does); builds keep their own."""
+    from qa.dense import set_threads as set_faiss_threads
+    from qa.embed import set_threads as set_torch_threads
+
+    set_torch_threads(settings.threads)
+    set_faiss_threads(settings.threads)
 
 
 def _thesaurus(settings):  # type: ignore[no-untyped-def]
@@ -326,7 +337,9 @@ def eval_searcher(settings, corpus: Path | None, quiet: bool = False):  # type: 
     from qa.search import Searcher
 
     encoder = _encoder(settings)
-    return Searcher(_eval_generation(settings, corpus, encoder, quiet), encoder, thesaurus=_thesaurus(settings))
+    generation = _eval_generation(settings, corpus, encoder, quiet)
+    _search_threads(settings)  # after a build of `corpus`, which embeds with every core
+    return Searcher(generation, encoder, thesaurus=_thesaurus(settings))
 
 
 def _eval_generation(settings, corpus: Path | None, encoder, quiet: bool = False):  # type: ignore[no-untyped-def]

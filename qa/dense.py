@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -54,12 +55,30 @@ CALIBRATION_COSINE = 0.6
 K_FACTORS = (4, 8, 16, 32, 64, 128)
 
 
-def set_threads(count: int) -> None:
-    """Cap FAISS's OpenMP threads (workers x threads must not exceed the cores).
+_threads: int | None = None  # the cap `set_threads` asked for, for every thread that searches
+_applied = threading.local()  # the cap applied in this thread
 
-    OpenMP keeps this setting per calling thread: call it in the thread that searches.
+
+def set_threads(count: int, *, this_thread_only: bool = False) -> None:
+    """Cap FAISS's OpenMP threads (workers x threads must not exceed the cores), in this thread
+    and (unless `this_thread_only`: a build's own threads) in every thread that searches later.
+
+    OpenMP keeps the setting per thread: set in the thread that loads the service, it did not
+    hold in the threads that answer requests, which each searched with every core.
     """
-    faiss.omp_set_num_threads(max(1, count))
+    global _threads
+    if this_thread_only:
+        faiss.omp_set_num_threads(max(1, count))
+        _applied.count = max(1, count)
+        return
+    _threads = max(1, count)
+    _apply_threads()
+
+
+def _apply_threads() -> None:
+    if _threads is not None and getattr(_applied, "count", None) != _threads:
+        faiss.omp_set_num_threads(_threads)
+        _applied.count = _threads
 
 
 def ivf_lists(count: int) -> int:
@@ -169,6 +188,7 @@ class DenseIndex:
         """Scores and row ids (n_queries x top_k), best first; ids of missing rows are -1."""
         queries = np.ascontiguousarray(queries, dtype=np.float32)
         top_k = max(1, min(top_k, self.size))
+        _apply_threads()
         scores, ids = self._index.search(queries, top_k)
         return scores, ids
 

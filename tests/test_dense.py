@@ -93,3 +93,25 @@ def test_top_k_is_capped_at_the_index_size() -> None:
 def test_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown dense index kind"):
         DenseIndex.build(unit_rows(10), "annoy")
+
+
+def test_the_thread_cap_holds_in_the_threads_that_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import faiss
+
+    monkeypatch.setattr(dense, "_threads", None)
+    vectors = unit_rows(50)
+    index = DenseIndex.build(vectors, "flat")
+    dense.set_threads(1)  # where `qa serve` loads the service
+    seen: list[int] = []
+
+    def request_thread() -> None:  # a fresh thread, as each request may run on
+        faiss.omp_set_num_threads(2)
+        index.search(vectors[:1], 3)
+        seen.append(faiss.omp_get_max_threads())
+
+    worker = threading.Thread(target=request_thread)
+    worker.start()
+    worker.join()
+    assert seen == [1]
