@@ -100,6 +100,21 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
             assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
             assert said["answer_found"] and said["confidence"] == pytest.approx(body["confidence"]), (said, body)
             assert said["read_as"] == said_plainly, said  # and says how it was read
+        # Written the ways users write it (Arabic ي, Latin «?», diacritics; suffixes with ZWNJ,
+        # a space or neither), a question gets the same passages and the same verdict.
+        variant_groups = [
+            [ASTANA_QUESTION, "چرا پايتخت قزاقستان از آلماتي به آستانا منتقل شد?",
+             "چرا پایتختِ قزاقستان از آلماتی به آستانا منتقل شد؟"],
+            ["کشورهای همسایه‌اش کدام‌اند؟", "کشور های همسایه اش کدام اند؟", "کشورهای همسایهاش کداماند؟"],
+        ]
+        for group in variant_groups:
+            answers = []
+            for variant in group:
+                with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": variant, "k": 5}),
+                                            timeout=30) as response:
+                    said = json.loads(response.read())
+                answers.append(([p["citation"]["char_start"] for p in said["passages"]], said["answer_found"]))
+            assert all(answer == answers[0] for answer in answers), (group, answers)
         # A question of common words only asks nothing the article answers (it was "answer
         # found", confidence 0.77, before): passages still come back, told so.
         with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": "این چیه؟", "k": 2}),
