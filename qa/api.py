@@ -311,6 +311,7 @@ def create_app(
 
     @app.get("/ask", response_model=AskResponse, responses=errors, dependencies=read_access)
     def ask_get(
+        request: Request,
         state: State,
         q: Annotated[str, Query(
             min_length=1, max_length=settings.max_question_chars, pattern=r"\S",
@@ -322,6 +323,10 @@ def create_app(
         retriever: Annotated[Retriever | None, Query()] = None,
     ) -> Response:
         """The same as POST /ask, for a browser or curl."""
+        for name in ("q", "k", "retriever"):
+            # Only the last would count («?q=…&q=…» from a link built twice): say so instead.
+            if (given := len(request.query_params.getlist(name))) > 1:
+                raise InputError(f"{name} is given {given} times; give it once")
         if not q.strip():
             raise InputError("the question is empty")
         return json_response(answer(state, q, k, retriever))

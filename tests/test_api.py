@@ -238,3 +238,11 @@ def test_large_answers_are_gzipped_for_clients_that_ask(client: TestClient) -> N
     assert "content-encoding" not in plain.headers
     assert zipped.headers["content-encoding"] == "gzip" and zipped.json() == plain.json()
     assert int(zipped.headers["content-length"]) < len(plain.content)
+
+
+def test_a_query_parameter_given_twice_is_refused(client: TestClient) -> None:
+    response = client.get("/ask?q=%D8%AD%D8%A7%D9%81%D8%B8&q=%D8%B3%D8%B9%D8%AF%DB%8C&k=2")
+    assert response.status_code == 422 and response.json()["detail"] == "q is given 2 times; give it once"
+    response = client.get("/ask?q=%D8%AD%D8%A7%D9%81%D8%B8&k=2&k=3")
+    assert response.status_code == 422 and "k is given 2 times" in response.json()["detail"]
+    assert client.get("/ask?q=%D8%AD%D8%A7%D9%81%D8%B8&k=2&utm_source=x&utm_source=y").status_code == 200

@@ -72,7 +72,7 @@ def test_normalize_makes_variants_equal(variant: str, standard: str) -> None:
     assert normalize(variant) == normalize(standard)
 
 
-@pytest.mark.parametrize("text", ["پدید آید", "ای ایران", "کجا است", "شأن نزول"])
+@pytest.mark.parametrize("text", ["پدید آید", "ای ایران", "شأن نزول"])
 def test_normalize_leaves_words_that_are_no_suffix_apart(text: str) -> None:
     assert " " in normalize(text)
 
