@@ -44,7 +44,7 @@ from qa.text import normalize
 from qa.types import Document, Passage
 
 # Bump when normalize() changes behaviour: the manifest records it and old indexes are refused.
-NORMALIZER_VERSION = "hazm-0.9.3+ascii-digits+joined-zwnj+folded-alef+compatibility+detached-suffixes/5"
+NORMALIZER_VERSION = "hazm-0.9.3+ascii-digits+joined-zwnj+folded-alef+compatibility+detached-suffixes+ezafe/6"
 
 # Below this many characters a worker pool costs more than it saves.
 PARALLEL_MIN_CHARS = 1_000_000

@@ -65,6 +65,8 @@ def test_normalize_is_idempotent(text: str) -> None:
         ("خانه اش", "خانه‌اش"),
         ("ایرانی ایم", "ایرانیایم"),
         ("پایتخت کجا است؟", "پایتخت کجاست؟"),
+        ("خانه‌ی ما", "خانهٔ ما"),  # the ezafe after a silent «ه», informally and formally
+        ("خانه ی ما", "خانهٔ ما"),
         ("رئیس جمهور کی است", "رئیس جمهور کیست"),
     ],
 )
@@ -75,6 +77,11 @@ def test_normalize_makes_variants_equal(variant: str, standard: str) -> None:
 @pytest.mark.parametrize("text", ["پدید آید", "ای ایران", "شأن نزول"])
 def test_normalize_leaves_words_that_are_no_suffix_apart(text: str) -> None:
     assert " " in normalize(text)
+
+
+@pytest.mark.parametrize("word", ["ماهی", "گاهی", "کوتاهی"])
+def test_a_word_ending_in_hi_is_no_ezafe(word: str) -> None:
+    assert normalize(word) == word
 
 
 def test_normalize_digits_in_every_script_are_ascii() -> None:
