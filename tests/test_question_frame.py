@@ -55,6 +55,7 @@ def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: 
     "کتاب «بنویس» از کیست؟",
     "چرا طبق متن پایتخت منتقل شد؟",  # only an opening is taken
     "طبق نوشته‌ی چه کسی ایرانیان و اعراب دو گروه متخاصم بودند؟",  # whose writing is what is asked
+    "طبق نوشتهٔ چه کسی ایرانیان و اعراب دو گروه متخاصم بودند؟",  # so written formally
 ])
 def test_other_questions_are_kept(question: str) -> None:
     assert without_frame(normalize(question)) == normalize(question)
