@@ -398,16 +398,14 @@ def _remove_stale_builds(settings: Settings) -> None:
 
 def default_service(settings: Settings) -> SearchService:
     """Load the configured model once and point the service at the index folder."""
-    from qa.dense import set_threads as set_faiss_threads
     from qa.embed import SentenceTransformerEncoder
-    from qa.embed import set_threads as set_torch_threads
+    from qa.service import cap_search_threads
 
     cores = os.cpu_count() or 1
     if settings.threads > cores:
         log.warning("QA_THREADS=%d is more than the %d cores: searches will fight for them",
                     settings.threads, cores)
-    set_torch_threads(settings.threads)
-    set_faiss_threads(settings.threads)
+    cap_search_threads(settings.threads)
     encoder = SentenceTransformerEncoder(
         settings.model, query_prefix=settings.query_prefix, passage_prefix=settings.passage_prefix
     )

@@ -94,15 +94,13 @@ def bench_searcher(index_dir: Path, questions: list[str]) -> tuple[dict[str, Any
     """In-process latency of Searcher.search (hybrid, k=5) with and without evidence."""
     from qa import store
     from qa.benchmark_http import percentiles_ms
-    from qa.dense import set_threads
     from qa.embed import SentenceTransformerEncoder
-    from qa.embed import set_threads as set_torch_threads
     from qa.search import Searcher
+    from qa.service import cap_search_threads
     from qa.settings import load_settings
 
     settings = load_settings()
-    set_threads(settings.threads)
-    set_torch_threads(settings.threads)
+    cap_search_threads(settings.threads)
     encoder = SentenceTransformerEncoder(settings.model, query_prefix=settings.query_prefix,
                                          passage_prefix=settings.passage_prefix)
     searcher = Searcher(store.load_current(index_dir)[0], encoder)

@@ -118,10 +118,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _searcher(settings):  # type: ignore[no-untyped-def]
     from qa import store
     from qa.search import Searcher
-    from qa.service import check_query_settings
+    from qa.service import cap_search_threads, check_query_settings
 
     encoder, thesaurus = _encoder(settings), _thesaurus(settings)
-    _search_threads(settings)
+    cap_search_threads(settings.threads)  # as `qa serve` caps them: `qa ask` searches as it does
 
     def open_generation(generation: store.Generation) -> Searcher:
         check_query_settings(generation)
@@ -132,16 +132,6 @@ def _searcher(settings):  # type: ignore[no-untyped-def]
     for problem in problems:
         _warn(problem)
     return searcher
-
-
-def _search_threads(settings) -> None:  # type: ignore[no-untyped-def]
-    """QA_THREADS caps the model's threads and FAISS's for searching, as `qa serve` caps them
-    (so `qa ask` and `qa eval` search as the server does); builds keep their own."""
-    from qa.dense import set_threads as set_faiss_threads
-    from qa.embed import set_threads as set_torch_threads
-
-    set_torch_threads(settings.threads)
-    set_faiss_threads(settings.threads)
 
 
 def _thesaurus(settings):  # type: ignore[no-untyped-def]
@@ -335,10 +325,11 @@ def eval_searcher(settings, corpus: Path | None, quiet: bool = False):  # type: 
     """A searcher as `qa eval` measures with: over the default index, or over a cached index
     built for `corpus` (eval/side_by_side.py uses it too); `quiet`: no progress bars."""
     from qa.search import Searcher
+    from qa.service import cap_search_threads
 
     encoder = _encoder(settings)
     generation = _eval_generation(settings, corpus, encoder, quiet)
-    _search_threads(settings)  # after a build of `corpus`, which embeds with every core
+    cap_search_threads(settings.threads)  # after a build of `corpus`, which embeds with every core
     return Searcher(generation, encoder, thesaurus=_thesaurus(settings))
 
 

@@ -67,12 +67,11 @@ def set_threads(count: int, *, this_thread_only: bool = False) -> None:
     hold in the threads that answer requests, which each searched with every core.
     """
     global _threads
-    if this_thread_only:
-        faiss.omp_set_num_threads(max(1, count))
-        _applied.count = max(1, count)
-        return
-    _threads = max(1, count)
-    _apply_threads()
+    count = max(1, count)
+    if not this_thread_only:
+        _threads = count
+    faiss.omp_set_num_threads(count)
+    _applied.count = count
 
 
 def _apply_threads() -> None:

@@ -46,11 +46,10 @@ _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام",
 
 _WHERE_IT_IS = rf"(?:\s+(?:{alternation(_WHERE)}))?"
 # With an ending («متن‌های») the document word may lead on to what is asked: such a frame needs its
-# comma.
-# Before a question word without a comma, not a document word ending in a silent «ه»: its ezafe
-# is gone once normalized («طبق نوشته‌ی / نوشتهٔ چه کسی ...» reads «طبق نوشته چه کسی»), and then it
-# leads on to what is asked.
-_DOCUMENT = rf"(?:(?:این|همین)\s+)?(?:{alternation([w for w in _DOCUMENT_WORDS if not w.endswith('ه')])}){_WHERE_IT_IS}"
+# comma. So does a document word ending in a silent «ه», whose ezafe is gone once normalized
+# («طبق نوشته‌ی / نوشتهٔ چه کسی ...» reads «طبق نوشته چه کسی»).
+_BEFORE_QUESTION_WORDS = tuple(word for word in _DOCUMENT_WORDS if not word.endswith("ه"))
+_DOCUMENT = rf"(?:(?:این|همین)\s+)?(?:{alternation(_BEFORE_QUESTION_WORDS)}){_WHERE_IT_IS}"
 _DOCUMENT_WITH_ENDING = rf"(?:(?:این|همین)\s+)?(?:{alternation(_DOCUMENT_WORDS)})(?:ی|های|ها)?{_WHERE_IT_IS}"
 _FRAME = re.compile(
     rf"^\s*(?:"

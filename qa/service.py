@@ -30,6 +30,16 @@ log = logging.getLogger("qa")
 PROBE_QUESTION = "پایتخت ایران کجاست؟"
 
 
+
+def cap_search_threads(count: int) -> None:
+    """QA_THREADS: the threads one search may use, the model's (torch, where it needs it) and
+    FAISS's, in every thread that searches from now on (workers x threads <= cores)."""
+    from qa.dense import set_threads as set_faiss_threads
+    from qa.embed import set_threads as set_torch_threads
+
+    set_torch_threads(count)
+    set_faiss_threads(count)
+
 @dataclass(frozen=True)
 class ServiceState:
     """What the service serves now: a searcher, or the reason there is none."""

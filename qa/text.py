@@ -75,7 +75,8 @@ _QUESTION_WORD_COPULA = re.compile(r"(?<!\w)(کی|چی|کجا) است(?!\w)")
 _EZAFE_YE = re.compile("ه\u200cی(?!\\w)")
 
 
-def _join_detached(text: str) -> str:
+def _affixes_as_written(text: str) -> str:
+    """Suffixes typed apart joined, «کی است» as «کیست», the ezafe «ه‌ی» as «هٔ» (see above)."""
     text = _QUESTION_WORD_COPULA.sub(r"\1ست", _DETACHED_SUFFIX.sub(ZWNJ, text))
     return _EZAFE_YE.sub("ه", text)
 
@@ -105,7 +106,7 @@ def normalize(text: str) -> str:
 
     ي/ك become ی/ک, diacritics and kashida go, "کتاب ها", "کتاب‌ها" and "کتابها" all become
     "کتابها" (ZWNJ compounds are joined, hazm first attaches detached affixes, and
-    `_join_detached` those hazm leaves apart: «کدام اند», «کتاب هایش»), «آ» is «ا»,
+    `_affixes_as_written` those hazm leaves apart: «کدام اند», «کتاب هایش»), «آ» is «ا»,
     and Persian, Arabic and Latin digits are equal. Idempotent.
     """
     return _fixed_point(text, _normalize_once)
@@ -166,7 +167,7 @@ def _normalize_once(text: str) -> str:
     if _COMPATIBILITY.search(text):
         text = _fold_compatibility(text)
     text = _fast_normalizer().normalize(nfc(text))  # pure functions over read-only tables
-    text = _join_detached(text)
+    text = _affixes_as_written(text)
     text = _DIGITS_AND_LETTERS_RUNS.sub(lambda m: m.group().translate(_DIGITS_AND_LETTERS), text)
     text = _SPLIT_DECIMAL.sub(".", text)
     text = _SPLIT_THOUSANDS.sub("", text)
@@ -178,7 +179,7 @@ def _normalize_once_reference(text: str) -> str:
     text = unicodedata.normalize("NFC", _fold_compatibility(text.translate(_INVISIBLE)))
     with _normalizer_lock:
         text = _hazm_normalizer().normalize(text)
-    text = _join_detached(text)
+    text = _affixes_as_written(text)
     text = text.translate(_DIGITS).translate(_LETTERS)
     text = _SPLIT_DECIMAL.sub(".", text)
     text = _SPLIT_THOUSANDS.sub("", text)
