@@ -252,16 +252,21 @@ class _Analyzer:
             return ()
         if (word := self.glued_to_function_word(stem)) is not None:
             return (word,)
-        if len(stem) < 2 * _MIN_PART:
-            return ()
-        best: tuple[int, str, str] | None = None
+        cut = self.known_words_cut(stem)
+        return (stem[:cut], self.stem(stem[cut:])) if cut else ()
+
+    def known_words_cut(self, stem: str) -> int | None:
+        """Where to cut a word into two lexicon words of 3 letters or more (the second with any
+        ending), the pair whose rarer word is the more frequent; None if nowhere."""
+        frequency = _lexicon().frequency
+        best: tuple[int, int] | None = None
         for cut in range(_MIN_PART, len(stem) - _MIN_PART + 1):
             head, tail = stem[:cut], self.stem(stem[cut:])
-            if head in lexicon.frequency and tail in lexicon.frequency:
-                score = min(lexicon.frequency[head], lexicon.frequency[tail])
+            if head in frequency and tail in frequency:
+                score = min(frequency[head], frequency[tail])
                 if best is None or score > best[0]:
-                    best = (score, head, tail)
-        return best[1:] if best else ()
+                    best = (score, cut)
+        return best[1] if best else None
 
 
 def _vowel_final_base(stem: str) -> str:
@@ -326,6 +331,27 @@ def in_lexicon(word: str) -> bool:
     folded = fold(word)
     frequency = _lexicon().frequency
     return folded in frequency or _ANALYZER.stem(folded) in frequency
+
+
+def compound_split(word: str) -> tuple[str, str] | None:
+    """A normalized word cut into the two words it compounds, any suffix left on the second:
+    one hazm lists as a compound («رایگیریها» -> «رای», «گیریها»), or a word it does not know
+    that is two it knows of 3 letters or more, as `analyze_passage` finds parts («سیستمعامل»
+    -> «سیستم», «عامل»); else None."""
+    folded = fold(word)
+    if len(word) != len(folded) or not folded.isalpha():
+        return None
+    stem = _ANALYZER.stem(folded)
+    lexicon = _lexicon()
+    parts = lexicon.compounds.get(stem)
+    if parts is not None:
+        if len(parts) != 2 or not folded.startswith(parts[0] + parts[1]):
+            return None
+        return word[:len(parts[0])], word[len(parts[0]):]
+    if stem in lexicon.frequency:
+        return None
+    cut = _ANALYZER.known_words_cut(stem)
+    return (word[:cut], word[cut:]) if cut else None
 
 
 def is_lexicon_word(word: str) -> bool:

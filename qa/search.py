@@ -11,6 +11,7 @@ import numpy as np
 from qa.abstain import Abstention, Signals, answer_weights, coverage, load_abstention, load_fusion
 from qa.answer_type import asked_kind
 from qa.colloquial import written_form
+from qa.compound_spacing import compounds_apart
 from qa.contrast import CONTRAST_DEPTH, contrast_shares, words_held
 from qa.definition import (
     DEFINITION_DEPTH,
@@ -197,10 +198,13 @@ class Searcher:
     def question_text(self, question: str) -> str:
         """A question as every signal reads it: normalized, without an opening that points at
         the document («طبق متن،»; `qa.question_frame`), spoken words in written form
-        (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`)."""
-        return self._read(question_form(question))
+        (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`),
+        compounds as their words (`qa.compound_spacing`)."""
+        return compounds_apart(self._read(question_form(question)), self.lexical)
 
     def _read(self, normalized: str) -> str:
+        """The question as the user is told it was read (`SearchResult.read_as`): compounds cut
+        apart for matching are no news to them."""
         return respelled(written_form(without_frame(normalized), self.lexical), self.lexical)
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
@@ -232,7 +236,8 @@ class Searcher:
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
         typed = question_form(question)
-        normalized = self._read(typed)
+        read = self._read(typed)
+        normalized = compounds_apart(read, self.lexical)
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]
@@ -279,7 +284,7 @@ class Searcher:
         return SearchResult(
             question=question, hits=hits, generation=self.generation.name,
             retriever=retriever, answer_found=bool(passages) and confidence >= self.abstention.threshold,
-            confidence=round(confidence, 4), read_as=None if normalized == typed else normalized,
+            confidence=round(confidence, 4), read_as=None if read == typed else read,
         )
 
     def answer_coverage(self, normalized: str, passage_id: int, term_weights: dict[str, float],
