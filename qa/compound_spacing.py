@@ -7,8 +7,8 @@ ZWNJ it had one, and another ranking: of 763 PQuAD train questions holding a ZWN
 their top 5 when it was typed as a space (`eval/orthography_invariance.py`). A question's
 compound is read as its two words: a passage holds a compound's parts as well as the whole word
 (`qa.lexical.analyze_passage`), so the parts find it however the passage writes it, while the
-whole word found only the passages that wrote it so. The same goes for a verb with the copula
-typed on it («شده‌است», «شده‌اند»), read as «شده است», as hazm leaves it when typed with a space.
+whole word found only the passages that wrote it so. The same goes for a participle with the
+copula or the past auxiliary typed on it («شده‌است», «شده‌اند», «کرده‌بود»), read apart.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ import re
 from qa.lexical import Vocabulary, compound_split, fold, is_verb_form, word_token
 from qa.text import rewrite_unquoted_words
 
-_COPULAS = ("است", "اند")
+# The copula and the past auxiliary a participle takes («شده‌است», «کرده‌بود»): hazm joins the
+# spaced form only sometimes («ساخته شده اند» -> «ساخته‌شده‌اند»), so both are read apart.
+_AUXILIARIES = ("است", "اند", "بودند", "بود")
 
 
 def _read_whole(parts: tuple[str, str]) -> bool:
@@ -32,19 +34,24 @@ def _read_whole(parts: tuple[str, str]) -> bool:
 
 
 def _apart(word: str, corpus: Vocabulary) -> str:
-    for copula in _COPULAS:  # «شدهاست» -> «شده است»
-        if word.endswith(copula) and len(word) > len(copula) + 1 and is_verb_form(word[: -len(copula)]):
-            return f"{word[: -len(copula)]} {copula}"
+    for auxiliary in _AUXILIARIES:  # «شدهاست» -> «شده است», «ساختهشدهبود» -> «ساخته شده بود»
+        head = word[: -len(auxiliary)]
+        if not word.endswith(auxiliary) or len(head) < 2:
+            continue
+        if is_verb_form(head):
+            return f"{head} {auxiliary}"
+        if (parts := compound_split(head)) is not None and is_verb_form(parts[1]):
+            return f"{_apart(head, corpus)} {auxiliary}"
     parts = compound_split(word)
     if parts is None or not _read_whole(parts) or not (corpus.knows(parts[0]) and corpus.knows(parts[1])):
         return word
-    return f"{parts[0]} {parts[1]}"
+    return f"{parts[0]} {_apart(parts[1], corpus)}"  # «تشکیلشدهاند» -> «تشکیل شده اند»
 
 
 def compounds_apart(normalized_question: str, corpus: Vocabulary) -> str:
     """`normalized_question` with each compound of two words the corpus knows written as the
-    two (`compound_split`: «رایگیری» -> «رای گیری», «سیستمعاملهای» -> «سیستم عاملهای») and a
-    copula typed on a verb apart; text in «» is kept as typed."""
+    two (`compound_split`: «رایگیری» -> «رای گیری», «سیستمعاملهای» -> «سیستم عاملهای») and an
+    auxiliary typed on a participle apart; text in «» is kept as typed."""
 
     def cut(match: re.Match[str]) -> str:
         word = match.group()
