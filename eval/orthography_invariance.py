@@ -30,10 +30,9 @@ from qa.build import ChunkSettings  # noqa: E402
 from qa.embed import SentenceTransformerEncoder  # noqa: E402
 from qa.evaluate import index_for_corpus, load_questions  # noqa: E402
 from qa.search import Searcher  # noqa: E402
+from qa.text import ZWNJ, ascii_digits  # noqa: E402
 
-ZWNJ = "\u200c"
 _MEDIAL_HAMZA = re.compile(r"(?<=\w)ئ(?=\w)")
-_PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 _MARKS = "\u064e\u0650\u064f"  # fatha, kasra, damma
 
 
@@ -46,7 +45,7 @@ KINDS: dict[str, Callable[[str], str]] = {
     "Arabic ي / ك": lambda q: q.replace("ی", "ي").replace("ک", "ك"),
     "ZWNJ as a space": lambda q: q.replace(ZWNJ, " "),
     "ZWNJ left out": lambda q: q.replace(ZWNJ, ""),
-    "Latin digits": lambda q: q.translate(_PERSIAN_DIGITS),
+    "Latin digits": ascii_digits,
     "hamza seat ئ as ی": lambda q: _MEDIAL_HAMZA.sub("ی", q),
     "diacritics": _diacritics,
 }

@@ -200,12 +200,13 @@ class Searcher:
         the document («طبق متن،»; `qa.question_frame`), spoken words in written form
         (`qa.colloquial`), misspelled words as this corpus spells them (`qa.misspelling`),
         compounds as their words (`qa.compound_spacing`)."""
-        return compounds_apart(self._read(question_form(question)), self.lexical)
+        return self._readings(question_form(question))[1]
 
-    def _read(self, normalized: str) -> str:
-        """The question as the user is told it was read (`SearchResult.read_as`): compounds cut
-        apart for matching are no news to them."""
-        return respelled(written_form(without_frame(normalized), self.lexical), self.lexical)
+    def _readings(self, typed: str) -> tuple[str, str]:
+        """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
+        apart for matching are no news to them) and as every signal reads it."""
+        read = respelled(written_form(without_frame(typed), self.lexical), self.lexical)
+        return read, compounds_apart(read, self.lexical)
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them
@@ -236,8 +237,7 @@ class Searcher:
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
         typed = question_form(question)
-        read = self._read(typed)
-        normalized = compounds_apart(read, self.lexical)
+        read, normalized = self._readings(typed)
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]

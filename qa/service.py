@@ -30,7 +30,6 @@ log = logging.getLogger("qa")
 PROBE_QUESTION = "پایتخت ایران کجاست؟"
 
 
-
 def cap_search_threads(count: int) -> None:
     """QA_THREADS: the threads one search may use, the model's (torch, where it needs it) and
     FAISS's, in every thread that searches from now on (workers x threads <= cores)."""
@@ -39,6 +38,7 @@ def cap_search_threads(count: int) -> None:
 
     set_torch_threads(count)
     set_faiss_threads(count)
+
 
 @dataclass(frozen=True)
 class ServiceState:
