@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from qa.lexical import Vocabulary, compound_split, fold, is_verb_form, word_token
+from qa.lexical import Vocabulary, compound_split, fold, is_verb_form, listed_compound, word_token
 from qa.text import rewrite_unquoted_words
 
 # The copula and the past auxiliary a participle takes («شده‌است», «کرده‌بود»): hazm joins the
@@ -45,6 +45,11 @@ def _apart(word: str, corpus: Vocabulary) -> str:
             return f"{_apart(head, corpus)} {auxiliary}"
     parts = compound_split(word)
     if parts is None or not _read_whole(parts) or not (corpus.knows(parts[0]) and corpus.knows(parts[1])):
+        return word
+    if not listed_compound(word) and (is_verb_form(word) or corpus.knows(word)):
+        # Two lexicon words found in a word hazm does not list as a compound are a guess, often
+        # wrong («میشوند» -> «میش وند», «هلووین» -> «هلو وین», «برگرفته» -> «برگ رفته»): made
+        # only where the corpus lacks the word whole, so the parts are all there is to match.
         return word
     return f"{parts[0]} {_apart(parts[1], corpus)}"  # «تشکیلشدهاند» -> «تشکیل شده اند»
 

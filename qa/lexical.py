@@ -354,6 +354,13 @@ def compound_split(word: str) -> tuple[str, str] | None:
     return (word[:cut], word[cut:]) if cut else None
 
 
+def listed_compound(word: str) -> bool:
+    """Whether hazm's lexicon lists a normalized word (less its suffixes) as a compound, as
+    opposed to `compound_split` finding two lexicon words in a word it does not know."""
+    folded = fold(word)
+    return folded.isalpha() and _ANALYZER.stem(folded) in _lexicon().compounds
+
+
 def is_lexicon_word(word: str) -> bool:
     """Whether a normalized word is in hazm's word list as it is."""
     return fold(word) in _lexicon().frequency

@@ -37,6 +37,19 @@ def test_a_compound_whose_words_the_corpus_lacks_is_left_whole() -> None:
     assert compounds_apart(normalize("کتاب‌خانه"), CORPUS) == "کتابخانه"
 
 
+def test_a_guessed_compound_is_cut_only_where_the_corpus_lacks_the_word_whole() -> None:
+    # «هلووین» is no compound of hazm's list, only two words it knows («هلو», «وین») run together
+    parts_only = LexicalIndex.build([normalize("هلو میوه است و وین شهری در اتریش است.")])
+    with_word = LexicalIndex.build([normalize("جشن هلووین در پاییز است. هلو میوه است و وین شهری است.")])
+    assert compounds_apart("جشن هلووین", parts_only) == "جشن هلو وین"
+    assert compounds_apart("جشن هلووین", with_word) == "جشن هلووین"
+
+
+def test_a_verb_form_is_never_cut_as_a_guessed_compound() -> None:
+    corpus = LexicalIndex.build([normalize("میش در کوه است و وند پسوند است.")])
+    assert compounds_apart(normalize("چه می‌شوند"), corpus) == "چه میشوند"
+
+
 def test_the_same_question_typed_with_zwnj_a_space_or_neither_reads_the_same() -> None:
     typed = ["نتیجه رای‌گیری بین‌المللی", "نتیجه رای گیری بین المللی", "نتیجه رایگیری بینالمللی"]
     assert len({compounds_apart(normalize(t), CORPUS) for t in typed}) == 1
