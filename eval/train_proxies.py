@@ -42,7 +42,9 @@ article as one document: precision and recall of the shipped "no answer" rule, a
 misspelled, mistyped and framed.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
-bundled model has seen those questions). Use it to judge an idea before touching dev or eval.
+bundled model has seen those questions). Use it to judge an idea before touching dev or eval:
+save the output before and after a change and compare them with `python eval/compare_proxies.py
+BEFORE AFTER`.
 """
 
 from __future__ import annotations

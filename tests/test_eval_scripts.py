@@ -23,3 +23,46 @@ def test_side_by_side_prints_every_retriever_and_bm25s(tmp_path: Path) -> None:
         assert len(figures) == (6 if name != "bm25s, its own tokenizer" else 5)
         assert all(0.0 <= x <= 1.0 for x in figures)
     assert "52 questions" in run.stdout
+
+
+def _proxies_output(reworded_hybrid: str, article_recall: str) -> str:
+    # the shape eval/train_proxies.py prints: set rows (whole and low overlap), then "no answer"
+    return f"""model x, fusion y
+| set | questions | retriever | R@1 | R@5 | MRR@10 |
+|---|---|---|---|---|---|
+| reworded | 482 | hybrid | 0.8000 | 0.9000 | {reworded_hybrid} |
+| reworded | 482 | lexical | 0.7000 | 0.8000 | 0.7500 |
+| reworded, low overlap | 300 | hybrid | 0.1000 | 0.2000 | 0.1500 |
+| farstail-val | 515 | hybrid | 0.9800 | 0.9900 | 0.9850 |
+| farstail-val | 515 | lexical | 0.9700 | 0.9900 | 0.9800 |
+
+| setting | answerable | unanswerable | 'no answer' precision | recall | answerable told 'no answer' |
+|---|---|---|---|---|---|
+| corpus | 482 | 240 | 0.4800 | 0.5500 | 0.2967 |
+| article | 482 | 240 | 0.5547 | {article_recall} | 0.2531 |
+"""
+
+
+def test_compare_proxies_reports_means_moved_sets_and_no_answer_rows() -> None:
+    sys.path.insert(0, str(REPO / "eval"))
+    from compare_proxies import compare
+
+    lines = compare(_proxies_output("0.8500", "0.6333"), _proxies_output("0.8600", "0.6417"))
+    # the low-overlap row is no set of its own: the hybrid mean is over reworded and farstail-val
+    assert lines[0] == ("hybrid: 2 sets, mean MRR@10 0.91750 -> 0.92250, mean R@1 0.89000 -> 0.89000, "
+                        "1 up, 0 down")
+    assert lines[1].startswith("lexical: 2 sets, mean MRR@10 0.86500 -> 0.86500")
+    assert "  reworded: 0.8500 -> 0.8600" in lines
+    assert "  article: 0.5547 / 0.6333 / 0.2531 -> 0.5547 / 0.6417 / 0.2531" in lines
+    assert not any(line.startswith("  corpus") for line in lines)  # unchanged rows are left out
+
+
+def test_compare_proxies_says_when_a_file_is_no_proxies_output(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("nothing here\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "eval/compare_proxies.py", str(tmp_path / "a.txt"), str(tmp_path / "a.txt")],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert "no set rows found" in run.stdout
+    missing = subprocess.run([sys.executable, "eval/compare_proxies.py", str(tmp_path / "gone.txt"), str(tmp_path / "a.txt")],
+                             cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: cannot read")
