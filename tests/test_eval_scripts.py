@@ -66,3 +66,20 @@ def test_compare_proxies_says_when_a_file_is_no_proxies_output(tmp_path: Path) -
     missing = subprocess.run([sys.executable, "eval/compare_proxies.py", str(tmp_path / "gone.txt"), str(tmp_path / "a.txt")],
                              cwd=REPO, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and missing.stderr.startswith("error: cannot read")
+
+
+def test_passage_sizes_summarizes_what_the_first_answer_showed() -> None:
+    sys.path.insert(0, str(REPO / "eval"))
+    from passage_sizes import Seen, summary
+
+    rows = [Seen(True, True, True, 500, 150), Seen(True, True, False, 600, 100),
+            Seen(False, True, False, 400, 200), Seen(False, False, False, 300, 50)]
+    # questions | passage@1 | answer shown@1 | passage@5 | mean passage chars | mean evidence chars
+    assert summary(rows) == "4 | 0.5000 | 0.2500 | 0.7500 | 450 | 125"
+
+
+def test_passage_sizes_refuses_a_size_no_index_could_have() -> None:
+    run = subprocess.run([sys.executable, "eval/passage_sizes.py", "600", "99"],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "at least 100 characters" in run.stderr
