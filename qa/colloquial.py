@@ -73,7 +73,8 @@ _SPOKEN = {
 _FUNCTION_WORDS = frozenset({"رو", "تو", "یه"})
 
 
-# «رو به افزایش» (towards), «رو آوردن» (to turn to) are written Persian.
+# «رو به افزایش» (towards), «رو آوردن» (to turn to) are written Persian, and so is «رو» after
+# «به» («رو به رو», «روبه رو»: facing): the object marker never follows a preposition.
 _WRITTEN_AFTER_RO = (" به ", " اورد")
 
 
@@ -173,7 +174,8 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
 
     def rewrite(match: re.Match[str]) -> str:
         word = match.group()
-        if word == "رو" and match.string.startswith(_WRITTEN_AFTER_RO, match.end()):
+        if word == "رو" and (match.string.startswith(_WRITTEN_AFTER_RO, match.end())
+                             or match.string.endswith("به ", 0, match.start())):
             return word
         if word in spoken and (word in _FUNCTION_WORDS or not corpus.has_token(fold(word))):
             return spoken[word]

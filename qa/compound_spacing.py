@@ -4,12 +4,14 @@ Persian writes many compounds with a ZWNJ («رای‌گیری», «بین‌ا�
 a ZWNJ key type a space instead («رای گیری»), and documents do both. Normalization joins the ZWNJ
 form into one word, so the same question typed with a space had two words where typed with
 ZWNJ it had one, and another ranking: of 763 PQuAD train questions holding a ZWNJ, 18% changed
-their top 5 when it was typed as a space, 7.7% since (`eval/orthography_invariance.py`). A question's
+their top 5 when it was typed as a space, 7.1% since (`eval/orthography_invariance.py`). A question's
 compound is read as its two words: a passage holds a compound's parts as well as the whole word
 (`qa.lexical.analyze_passage`), so the parts find it however the passage writes it, while the
 whole word found only the passages that wrote it so. The same goes for a participle with the
-copula or the past auxiliary typed on it («شده‌است», «شده‌اند», «کرده‌بود»), read apart. What is
-left of the 7.7% is mostly compounds hazm does not list that a passage holds whole («اولین‌بار»):
+copula or the past auxiliary typed on it («شده‌است», «شده‌اند», «کرده‌بود»), read apart, and for a
+verb's «می» typed on a preverb with a space after it («بازمی گردد»), joined to its verb as the ZWNJ
+form normalizes («بازمیگردد»; `verb_prefix_joined`). What is
+left of the 7.1% is mostly compounds hazm does not list that a passage holds whole («اولین‌بار»):
 those are guesses, kept whole (see `_apart`), since cutting them made users' questions worse.
 """
 
@@ -17,7 +19,15 @@ from __future__ import annotations
 
 import re
 
-from qa.lexical import Vocabulary, compound_split, fold, is_verb_form, listed_compound, word_token
+from qa.lexical import (
+    Vocabulary,
+    compound_split,
+    fold,
+    in_lexicon,
+    is_verb_form,
+    listed_compound,
+    word_token,
+)
 from qa.text import rewrite_unquoted_words
 
 # The copula and the past auxiliary a participle takes («شده‌است», «کرده‌بود»): hazm joins the
@@ -54,6 +64,32 @@ def _apart(word: str, corpus: Vocabulary) -> str:
         # only where the corpus lacks the word whole, so the parts are all there is to match.
         return word
     return f"{parts[0]} {_apart(parts[1], corpus)}"  # «تشکیلشدهاند» -> «تشکیل شده اند»
+
+
+# A verb's «می» / «نمی» typed on the word before it and a space before the verb: the ZWNJ after
+# a preverb or the noun of a compound verb typed as a space («بازمی گردد» for «بازمی‌گردد»,
+# «برنمی گردد», «در نظرمی گیرند»). Read so, «بازمی» was an unknown word (then respelled «بازی»)
+# and the verb lost its «می». Joined, the question reads as typed with the ZWNJ.
+_PREFIX_TYPED_APART = re.compile(r"(?<!\S)(\w+?)(ن?می) (\w+)")
+# Preverbs: their «می» typed apart is that even where the corpus has «درمی» or «برمی» (it types
+# them apart too); another word ending so that the corpus knows may be a name («کریمی»).
+_PREVERBS = frozenset({"باز", "بر", "در", "فرا", "فرو", "وا", "ور"})
+
+
+def verb_prefix_joined(normalized_question: str, corpus: Vocabulary) -> str:
+    """`normalized_question` with a «می» / «نمی» typed on the end of a lexicon word joined to
+    the verb after it («بازمی گردد» -> «بازمیگردد», as «بازمی‌گردد» normalizes), where the word
+    with it is no lexicon word («علمی شد», «مردمی شد» stay) and the verb is a verb with it."""
+
+    def join(match: re.Match[str]) -> str:
+        head, prefix, verb = match.groups()
+        word = head + prefix
+        if (len(head) < 2 or not in_lexicon(head) or in_lexicon(word)
+                or (corpus.knows(word) and head not in _PREVERBS) or not is_verb_form(prefix + verb)):
+            return match.group()
+        return word + verb
+
+    return _PREFIX_TYPED_APART.sub(join, normalized_question)
 
 
 def compounds_apart(normalized_question: str, corpus: Vocabulary) -> str:

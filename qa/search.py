@@ -11,7 +11,7 @@ import numpy as np
 from qa.abstain import Abstention, Signals, answer_weights, coverage, load_abstention, load_fusion
 from qa.answer_type import asked_kind
 from qa.colloquial import written_form
-from qa.compound_spacing import compounds_apart
+from qa.compound_spacing import compounds_apart, verb_prefix_joined
 from qa.contrast import CONTRAST_DEPTH, contrast_shares, words_held
 from qa.definition import (
     DEFINITION_DEPTH,
@@ -205,7 +205,8 @@ class Searcher:
     def _readings(self, typed: str) -> tuple[str, str]:
         """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
         apart for matching are no news to them) and as every signal reads it."""
-        read = respelled(written_form(without_frame(typed), self.lexical), self.lexical)
+        read = respelled(written_form(verb_prefix_joined(without_frame(typed), self.lexical), self.lexical),
+                         self.lexical)
         return read, compounds_apart(read, self.lexical)
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.compound_spacing import compounds_apart
+from qa.compound_spacing import compounds_apart, verb_prefix_joined
 from qa.lexical import LexicalIndex, compound_split
 from qa.text import normalize
 
@@ -60,3 +60,16 @@ def test_compound_split_cuts_between_the_parts_and_keeps_the_suffix() -> None:
     assert compound_split("سیستمعامل") == ("سیستم", "عامل")  # two words hazm knows, joined
     assert compound_split("مادر") is None
     assert compound_split("کتابها") is None
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("ریشه آن به کجا بازمی گردد؟", "ریشه آن به کجا بازمی‌گردد؟"),  # the ZWNJ typed as a space
+    ("چرا برنمی گردند؟", "چرا برنمی‌گردند؟"),
+    ("آن را در نظرمی گیرند", "آن را در نظرمی‌گیرند"),  # the noun of a compound verb
+    ("حکومت مردمی شد", "حکومت مردمی شد"),  # a word of its own ending in «می»
+    ("نتیجه علمی میشود", "نتیجه علمی میشود"),
+    ("کمی گرفت", "کمی گرفت"),
+    ("بازمی کتاب", "بازمی کتاب"),  # no verb follows
+])
+def test_a_verb_prefix_typed_on_the_word_before_is_joined_to_the_verb(typed: str, read: str) -> None:
+    assert verb_prefix_joined(normalize(typed), CORPUS) == normalize(read)
