@@ -1,9 +1,9 @@
 """Passage size against what users see: is the answer in the first passage, and in its highlight?
 
-    python eval/passage_sizes.py [SIZE ...]        (default: 400 600 800 1000)
+    python eval/passage_sizes.py [SIZE ...] [--overlap N]    (default: 400 600 800 1000, overlap 1)
 
 Each held-out PQuAD train article as one document, cut at each `QA_MAX_CHARS` given (as the
-product cuts it, passages overlapping by a sentence), searched with the hybrid retriever (the
+product cuts it, passages overlapping by `--overlap` sentences, 1 as shipped), searched with the hybrid retriever (the
 stand-in model that eval/tune_fusion.py trains without the held-out articles, the shipped
 fusion), for four question sets written on those articles: held-out PQuAD train, the reworded
 questions, the second reworded set and the spoken ones. Per size and set:
@@ -86,9 +86,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=list(DEFAULT_SIZES),
                         help="passage sizes (QA_MAX_CHARS) to compare")
+    parser.add_argument("--overlap", type=int, default=1,
+                        help="sentences repeated between passages (QA_OVERLAP_SENTENCES, default 1)")
     args = parser.parse_args()
     if any(size < 100 for size in args.sizes):
         parser.error("a passage size is at least 100 characters (as QA_MAX_CHARS)")
+    if not 0 <= args.overlap <= 5:
+        parser.error("the overlap is 0 to 5 sentences (as QA_OVERLAP_SENTENCES)")
     training_ids, held_ids = holdout_split(0.2)
     use_held_out(training_ids)
     encoder = SentenceTransformerEncoder(str(stand_in_model(0.2, training_ids)))
@@ -105,10 +109,11 @@ def main() -> None:
     title_of = {p.id: p.title for p in paragraphs}
     folder = CACHE / "long-articles"
     folder.mkdir(parents=True, exist_ok=True)
+    print(f"overlap {args.overlap} sentence(s)")
     print("| size | set | questions | passage@1 | answer shown@1 | passage@5 | first passage, chars | evidence, chars |")
     print("|---|---|---|---|---|---|---|---|")
     for size in args.sizes:
-        chunking = ChunkSettings(max_chars=size)
+        chunking = ChunkSettings(max_chars=size, overlap_sentences=args.overlap)
         for name, questions in question_sets.items():
             by_title: dict[str, list[Question]] = {}
             for question in questions:

@@ -83,3 +83,10 @@ def test_passage_sizes_refuses_a_size_no_index_could_have() -> None:
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
     assert "at least 100 characters" in run.stderr
+
+
+def test_passage_sizes_refuses_an_overlap_no_index_could_have() -> None:
+    run = subprocess.run([sys.executable, "eval/passage_sizes.py", "600", "--overlap", "6"],
+                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert "the overlap is 0 to 5 sentences" in run.stderr
