@@ -40,7 +40,9 @@ ANALYZER_NAME = "qa-persian"
 # 4: a passage word that runs a function word into a lexicon word («درسال», «دردسترس») also
 #    gives that word.
 # 5: question words with the copula or the plural on them («کیست», «کدام‌اند») are question words.
-ANALYZER_VERSION = 5
+# 6: the plural «گان» is read only as that of a word in «ه» of 4+ letters («مردگان» -> «مرده», not
+#    «مرد»; «ریگان» no longer «ریه», «ارگان» no longer «اره»).
+ANALYZER_VERSION = 6
 # 2: each passage's tokens in text order are stored too (word pairs side by side, `proximity`).
 FORMAT_VERSION = 2
 PARAMS_FILE = "lexical.json"
@@ -207,7 +209,14 @@ class _Analyzer:
             if not _SUFFIXES.fullmatch(suffix):
                 continue
             stem = word[:cut]
-            for candidate in (stem, stem + "ه") if suffix.startswith("گان") else (stem,):
+            # «گان» is the plural of a word ending in a silent «ه» («ستارگان», «نمایندگان»): not of
+            # the word without it («مردگان» is no «مرد»), nor of a 3-letter one, which names and
+            # other words ending so are read as far more often («ریگان» -> «ریه», «ارگان» -> «اره»).
+            if suffix.startswith("گان"):
+                candidates: tuple[str, ...] = (stem + "ه",) if len(stem) >= _MIN_STEM else ()
+            else:
+                candidates = (stem,)
+            for candidate in candidates:
                 if candidate not in frequency:
                     continue
                 if len(candidate) < _MIN_STEM and not suffix.startswith("ها"):

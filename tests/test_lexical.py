@@ -71,11 +71,18 @@ def test_plural_and_clitic_forms_meet(form):
         (["سال", "سال‌ها", "سال‌های", "سالهای"], "سال"),  # «سالهای» is not «ساله» + «ای»
         (["دانشجو", "دانشجویان"], "دانشجو"),
         (["نماینده", "نمایندگان"], "نماینده"),
+        (["مرده", "مردگان"], "مرده"),  # «گان» is the plural of a word in «ه», not of «مرد»
         (["بازیگر", "بازیگران", "بازیگرانش"], "بازیگر"),
     ],
 )
 def test_suffixes_are_removed_down_to_a_lexicon_word(forms, stem):
     assert {tuple(tokens_of(form)) for form in forms} == {(stem,)}
+
+
+@pytest.mark.parametrize(("word", "not_read_as"), [("ریگان", "ریه"), ("ارگان", "اره")])
+def test_a_word_in_gan_is_no_plural_of_a_three_letter_word(word, not_read_as):
+    # names and loanwords ending so are far more common than such plurals
+    assert tokens_of(word) != [not_read_as]
 
 
 @pytest.mark.parametrize(
