@@ -28,7 +28,7 @@ from qa.lexical import (
     listed_compound,
     word_token,
 )
-from qa.text import rewrite_unquoted_words
+from qa.text import rewrite_unquoted, rewrite_unquoted_words
 
 # The copula and the past auxiliary a participle takes («شده‌است», «کرده‌بود»): hazm joins the
 # spaced form only sometimes («ساخته شده اند» -> «ساخته‌شده‌اند»), so both are read apart.
@@ -79,7 +79,8 @@ _PREVERBS = frozenset({"باز", "بر", "در", "فرا", "فرو", "وا", "و
 def verb_prefix_joined(normalized_question: str, corpus: Vocabulary) -> str:
     """`normalized_question` with a «می» / «نمی» typed on the end of a lexicon word joined to
     the verb after it («بازمی گردد» -> «بازمیگردد», as «بازمی‌گردد» normalizes), where the word
-    with it is no lexicon word («علمی شد», «مردمی شد» stay) and the verb is a verb with it."""
+    with it is no lexicon word («علمی شد», «مردمی شد» stay) and the verb is a verb with it; text
+    in «» is kept as typed."""
 
     def join(match: re.Match[str]) -> str:
         head, prefix, verb = match.groups()
@@ -89,7 +90,7 @@ def verb_prefix_joined(normalized_question: str, corpus: Vocabulary) -> str:
             return match.group()
         return word + verb
 
-    return _PREFIX_TYPED_APART.sub(join, normalized_question)
+    return rewrite_unquoted(normalized_question, lambda part: _PREFIX_TYPED_APART.sub(join, part))
 
 
 def compounds_apart(normalized_question: str, corpus: Vocabulary) -> str:

@@ -203,8 +203,13 @@ def alternation(words: Sequence[str]) -> str:
 def rewrite_unquoted_words(normalized_text: str, rewrite: Callable[[re.Match[str]], str]) -> str:
     """`normalized_text` with each word outside «» (titles, quotations: kept as typed) replaced
     by `rewrite(match)`."""
-    parts = _QUOTED.split(normalized_text)
-    return "".join(part if part.startswith("«") else _WORD.sub(rewrite, part) for part in parts)
+    return rewrite_unquoted(normalized_text, lambda part: _WORD.sub(rewrite, part))
+
+
+def rewrite_unquoted(normalized_text: str, rewrite: Callable[[str], str]) -> str:
+    """`normalized_text` with each stretch outside «» rewritten by `rewrite`; what is quoted is
+    kept as typed."""
+    return "".join(part if part.startswith("«") else rewrite(part) for part in _QUOTED.split(normalized_text))
 
 
 def squeeze_spaces(text: str) -> str:

@@ -70,6 +70,7 @@ def test_compound_split_cuts_between_the_parts_and_keeps_the_suffix() -> None:
     ("نتیجه علمی میشود", "نتیجه علمی میشود"),
     ("کمی گرفت", "کمی گرفت"),
     ("بازمی کتاب", "بازمی کتاب"),  # no verb follows
+    ("داستان «او بازمی گردد» از کیست؟", "داستان «او بازمی گردد» از کیست؟"),  # a title is kept as typed
 ])
 def test_a_verb_prefix_typed_on_the_word_before_is_joined_to_the_verb(typed: str, read: str) -> None:
     assert verb_prefix_joined(normalize(typed), CORPUS) == normalize(read)
