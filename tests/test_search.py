@@ -242,3 +242,18 @@ def test_a_latin_question_mark_reads_as_the_persian_one_with_the_bundled_model(t
         latin = searcher.search(typed, top_k=3, retriever="dense")
         assert [h.score for h in latin.hits] == [h.score for h in persian.hits]
         assert latin.confidence == persian.confidence and latin.read_as is None
+
+
+def test_a_document_whose_title_the_question_names_moves_up(searcher: Searcher) -> None:
+    from qa.fusion import FusionSettings
+
+    passages = searcher.metadata.all_passages()
+    tehran = next(p.id for p in passages if p.doc_id == "tehran")
+    shiraz = next(p.id for p in passages if p.doc_id == "shiraz")
+    question = searcher.question_text("آرامگاه حافظ در شیراز کجاست؟")
+    ids, scores = np.array([tehran, shiraz]), np.array([1.0, 0.9], dtype=np.float32)
+    reranked = searcher.rerank(question, ids, scores, FusionSettings())[0]
+    assert reranked.tolist() == [shiraz, tehran]
+    # a question naming no title leaves the order as fused
+    other = searcher.question_text("بلندترین کوه کجاست؟")
+    assert searcher.rerank(other, ids, scores, FusionSettings())[0].tolist() == [tehran, shiraz]
