@@ -115,6 +115,18 @@ class MetadataStore:
         by_id = {row[0]: _passage_from_row(row) for row in rows}
         return [by_id[int(i)] for i in ids if int(i) in by_id]
 
+    def doc_ids(self, ids: Sequence[int]) -> list[str]:
+        """The document id of each passage, in the order asked (missing ids left out); reads
+        only that column, not the passages' text."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self._execute(
+            f"SELECT id, doc_id FROM passages WHERE id IN ({marks})", [int(i) for i in ids]
+        ).fetchall()
+        by_id = dict(rows)
+        return [by_id[int(i)] for i in ids if int(i) in by_id]
+
     def all_passages(self) -> list[Passage]:
         rows = self._execute("SELECT * FROM passages ORDER BY id").fetchall()
         return [_passage_from_row(row) for row in rows]

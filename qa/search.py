@@ -71,11 +71,12 @@ MAX_CACHED_PASSAGES = 20_000
 @dataclass
 class RerankMemo:
     """What `Searcher.rerank` found about one question's passages, by passage id: which question
-    words each holds (contrast) and its best sentences (evidence). Kept by a caller that reranks
+    words each holds (contrast), its best sentences (evidence) and its title's share of the question. Kept by a caller that reranks
     the same question under many fusion settings."""
 
     held: dict[int, np.ndarray] = field(default_factory=dict)
     evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict)
+    title_share: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ class Searcher:
         if term_weights is None:
             term_weights = self.lexical.term_weights(normalized)
         if len(ids):
-            ids, scores = self._title_boosted(ids, scores, term_weights)
+            ids, scores = self._title_boosted(ids, scores, term_weights, memo)
         if fusion.contrast_weight > 0:
             head = ids[:CONTRAST_DEPTH].tolist()
             unseen = [i for i in head if i not in memo.held]
@@ -364,14 +365,19 @@ class Searcher:
             ids, scores = boost(ids, scores, fusion.evidence_weight * factor * best)
         return ids, scores, chosen
 
-    def _title_boosted(self, ids: np.ndarray, scores: np.ndarray, term_weights: dict[str, float]) -> Ranking:
+    def _title_boosted(self, ids: np.ndarray, scores: np.ndarray, term_weights: dict[str, float],
+                       memo: RerankMemo) -> Ranking:
         """A fused ranking with its FUSION_DEPTH best raised by TITLE_WEIGHT x the share of the
         question's word weight its document's title holds (unchanged where all share one
         title, as over one document)."""
         head = ids[:FUSION_DEPTH].tolist()  # as deep as each ranking is read
-        passages = self.metadata.passages(head)
-        bonus = np.array([coverage(term_weights, self._title_words(p.doc_id)) for p in passages])
-        if len(bonus) != len(head) or bonus.max() - bonus.min() < 1e-9:
+        unseen = [i for i in head if i not in memo.title_share]
+        if unseen:
+            doc_ids = self.metadata.doc_ids(unseen)
+            memo.title_share.update(zip(unseen, (coverage(term_weights, self._title_words(d)) for d in doc_ids),
+                                        strict=True))
+        bonus = np.array([memo.title_share[i] for i in head])
+        if bonus.max() - bonus.min() < 1e-9:
             return ids, scores
         return boost(ids, scores, TITLE_WEIGHT * bonus)
 
