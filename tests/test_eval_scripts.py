@@ -90,3 +90,19 @@ def test_passage_sizes_refuses_an_overlap_no_index_could_have() -> None:
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
     assert "the overlap is 0 to 5 sentences" in run.stderr
+
+
+def test_respelling_accuracy_counts_each_reading_right_wrong_kept_or_unknowable() -> None:
+    import collections
+
+    sys.path.insert(0, str(REPO / "eval"))
+    from respelling_accuracy import judge
+    from test_misspelling import Corpus
+
+    corpus = Corpus("فلسفه یونان", "شهر مریوان", "دریاچه مریوان", "مروان حکم")
+    tally: collections.Counter = collections.Counter()
+    judge(corpus, [("فلسفه", "فسلفه"),  # read back: right
+                   ("مروان", "مرسوان"),  # read as the likelier «مریوان»: wrong
+                   ("فلسفه", "غلسفه"),  # a short word's first letter is taken as typed: kept
+                   ("سفر", "صفر")], tally, show=None)  # «صفر» is a word too: no reading could tell
+    assert tally == {"right": 1, "wrong": 1, "kept": 1, "another known word": 1}

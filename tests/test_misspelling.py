@@ -123,6 +123,21 @@ def test_a_word_read_whole_comes_before_a_likelier_slip_read_only_by_its_ending(
     assert respelled(normalize("نخسهین پادشاه"), corpus) == normalize("نخستین پادشاه")
 
 
+def test_of_several_slips_the_word_in_most_passages_wins() -> None:
+    # «مرسوان» is «مروان» with a letter typed in and «مریوان» with «س» for its neighbour «ی»: the
+    # likelier kind of slip used to win; the word more passages hold is likelier what was meant.
+    corpus = Corpus("شهر مریوان", "دریاچه مریوان", "جمعیت مریوان", "مروان حکم")
+    assert respelled(normalize("جمعیت مرسوان"), corpus) == normalize("جمعیت مریوان")
+    # where both are as frequent, the likelier slip decides
+    assert respelled(normalize("جمعیت مرسوان"), Corpus("شهر مریوان", "مروان حکم")) == normalize("جمعیت مروان")
+
+
+def test_a_doubled_letter_is_read_off_a_word_of_three_letters_too() -> None:
+    corpus = Corpus("نقش برجسته", "نقشه شهر")
+    assert respelled(normalize("نققشی برجسته"), corpus) == normalize("نقشی برجسته")
+    assert respelled(normalize("نقشی برجسته"), corpus) == normalize("نقشی برجسته")
+
+
 def test_slips_are_looked_for_in_the_first_eight_unknown_words_only() -> None:
     noise = " ".join(["زیپیلو"] * 8)
     assert respelled(f"{noise} فسلفه", SLIPS) == f"{noise} فسلفه"
