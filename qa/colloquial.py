@@ -10,7 +10,7 @@ by word, for questions only (documents are written text):
   «رو» -> «را», «میشه» -> «می‌شود»), from a fixed table, unless the corpus uses the word
   (then it is a name or a title there);
 - any other word that neither hazm's word list nor the corpus knows (in any form): a spoken
-  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند»), «ون» for «ان» or «وان» («تهرون» ->
+  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند», «بگیره» -> «بگیرد»), «ون» for «ان» or «وان» («تهرون» ->
   «تهران», «میخونه» -> «میخواند»), then spoken endings: a plural («مهندسا» -> «مهندس‌ها»),
   a possessive («اسمشون» -> «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» ->
   «قزاقستان را») or the copula «-ه» («کشوره» -> «کشور است»), each only into a word one of
@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from qa.lexical import Vocabulary, fold, in_lexicon, is_lexicon_word, known_word
+from qa.lexical import Vocabulary, fold, in_lexicon, is_lexicon_word, is_verb_form, known_word
 from qa.text import normalize, rewrite_unquoted_words
 
 _MIN_LENGTH = 3  # shorter unknown words are left alone: too little to tell a spoken form by
@@ -93,9 +93,16 @@ def _vowel_variants(word: str) -> list[str]:
 def _verb_forms(word: str) -> list[str]:
     """Written candidates of a spoken present or past verb with «می» / «نمی»: the person ending
     in writing («میکنه» -> «میکند», «میکنن» -> «میکنند»), with «ون» read as «ان» / «وان»
-    («میخونه» -> «میخواند», never the noun «میخانه»; «میتونست» -> «میتوانست»). Elsewhere a final
-    «ه» or «ن» is as often part of a written word («سالانه», «کرده»); spoken subjunctives
-    («کنه», «بشه») are in the table."""
+    («میخونه» -> «میخواند», never the noun «میخانه»; «میتونست» -> «میتوانست»); and of a spoken
+    subjunctive with «ب» («بگیره» -> «بگیرد», «بسازن» -> «بسازند»; not with «ن»: «نشونه» is
+    «نشانه», not «نشوند»). Elsewhere a final «ه» or «ن» is as often part of a written word
+    («سالانه», «کرده»); short subjunctives («کنه», «بشه») are in the table."""
+    if word.startswith("ب") and len(word) >= 4:
+        if word.endswith("ه"):
+            return [word[:-1] + "د"]
+        if word.endswith("ن") and not word.endswith("ند"):
+            return [word + "د"]
+        return []
     if not word.startswith(("می", "نمی")):
         return []
     if word.endswith("ه"):
@@ -124,8 +131,9 @@ def _may_take(stem: str, ending: str) -> bool:
         return stem[-1] == "ه"
     if ending in ("ایی", "ای", "ا"):
         # Not after «ا», «و», «ه» (written «-ها» there), «-ای» not after «ی» (written «‌ای»:
-        # «بیماری‌ای»), not after «ت» («نسبتاً» loses its tanwin in normalizing: «نسبتا»).
-        return stem[-1] not in "اوهت" and not (ending != "ا" and stem[-1] == "ی")
+        # «بیماری‌ای»). After «ت» too («شرکتا», «فاشیستا»): an adverb that lost its tanwin in
+        # normalizing («نسبتاً» -> «نسبتا») is a lexicon word, which only the table rewrites.
+        return stem[-1] not in "اوه" and not (ending != "ا" and stem[-1] == "ی")
     return True
 
 
@@ -187,7 +195,12 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
             # lacks («نقشه» is no «نقش است», «رسماً» no plural of «رسم»).
             found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], spoken_stem)
             return word if found is None else found
-        verb = next((v for v in _verb_forms(word) if is_word(v)), None)
+        # A «می» form, or a subjunctive plural («بسازن»), only where a word has it: «برندن», a
+        # slip for «بردن», would be «برندند» (of «رندیدن», to plane); a singular subjunctive where
+        # hazm lists it («بدوه» -> «بدود», in few documents).
+        verb = next((v for v in _verb_forms(word)
+                     if (is_word(v) if word.startswith(("می", "نمی")) or word.endswith("ن") else is_verb_form(v))),
+                    None)
         if verb is not None:
             return verb
         found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], base)
