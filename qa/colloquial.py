@@ -10,8 +10,8 @@ by word, for questions only (documents are written text):
   «رو» -> «را», «میشه» -> «می‌شود»), from a fixed table, unless the corpus uses the word
   (then it is a name or a title there);
 - any other word that neither hazm's word list nor the corpus knows (in any form): a spoken
-  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند», «بگیره» -> «بگیرد»), «ون» for «ان» or «وان» («تهرون» ->
-  «تهران», «میخونه» -> «میخواند»), then spoken endings: a plural («مهندسا» -> «مهندس‌ها»),
+  verb ending («میکنه» -> «میکند», «میکنن» -> «میکنند», «بگیره» -> «بگیرد»), «ون» for «ان» or
+  «وان» («تهرون» -> «تهران», «میخونه» -> «میخواند»), then spoken endings: a plural («مهندسا» -> «مهندس‌ها»),
   a possessive («اسمشون» -> «اسمشان»), the object marker «-و» / «-رو» («قزاقستانو» ->
   «قزاقستان را») or the copula «-ه» («کشوره» -> «کشور است»), each only into a word one of
   them has. Such a word matches no passage as typed, so a written question is left as it
@@ -93,16 +93,9 @@ def _vowel_variants(word: str) -> list[str]:
 def _verb_forms(word: str) -> list[str]:
     """Written candidates of a spoken present or past verb with «می» / «نمی»: the person ending
     in writing («میکنه» -> «میکند», «میکنن» -> «میکنند»), with «ون» read as «ان» / «وان»
-    («میخونه» -> «میخواند», never the noun «میخانه»; «میتونست» -> «میتوانست»); and of a spoken
-    subjunctive with «ب» («بگیره» -> «بگیرد», «بسازن» -> «بسازند»; not with «ن»: «نشونه» is
-    «نشانه», not «نشوند»). Elsewhere a final «ه» or «ن» is as often part of a written word
-    («سالانه», «کرده»); short subjunctives («کنه», «بشه») are in the table."""
-    if word.startswith("ب") and len(word) >= 4:
-        if word.endswith("ه"):
-            return [word[:-1] + "د"]
-        if word.endswith("ن") and not word.endswith("ند"):
-            return [word + "د"]
-        return []
+    («میخونه» -> «میخواند», never the noun «میخانه»; «میتونست» -> «میتوانست»). Elsewhere a final
+    «ه» or «ن» is as often part of a written word («سالانه», «کرده»); spoken subjunctives are read
+    by `_subjunctive_form`, short ones («کنه», «بشه») by the table."""
     if not word.startswith(("می", "نمی")):
         return []
     if word.endswith("ه"):
@@ -112,6 +105,22 @@ def _verb_forms(word: str) -> list[str]:
     else:
         return _vowel_variants(word)
     return [written, *_vowel_variants(written)]
+
+
+def _subjunctive_form(word: str, is_word: Callable[[str], bool]) -> str | None:
+    """The written form of a spoken subjunctive with «ب» (not «ن»: «نشونه» is «نشانه», not
+    «نشوند»): the singular where hazm lists it as a verb («بگیره» -> «بگیرد», «بدوه» -> «بدود», in
+    few documents), the plural only where a word has it (`is_word`: «بسازن» -> «بسازند»; «برندن»,
+    a slip for «بردن», would be «برندند», of «رندیدن», to plane); else None."""
+    if not word.startswith("ب") or len(word) < 4:
+        return None
+    if word.endswith("ه"):
+        written = word[:-1] + "د"
+        return written if is_verb_form(written) else None
+    if word.endswith("ن") and not word.endswith("ند"):
+        written = word + "د"
+        return written if is_word(written) else None
+    return None
 
 
 # Spoken endings, outermost first: the object marker or the copula («کتابارو», «همسایه‌س»,
@@ -195,12 +204,7 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
             # lacks («نقشه» is no «نقش است», «رسماً» no plural of «رسم»).
             found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], spoken_stem)
             return word if found is None else found
-        # A «می» form, or a subjunctive plural («بسازن»), only where a word has it: «برندن», a
-        # slip for «بردن», would be «برندند» (of «رندیدن», to plane); a singular subjunctive where
-        # hazm lists it («بدوه» -> «بدود», in few documents).
-        verb = next((v for v in _verb_forms(word)
-                     if (is_word(v) if word.startswith(("می", "نمی")) or word.endswith("ن") else is_verb_form(v))),
-                    None)
+        verb = next((v for v in _verb_forms(word) if is_word(v)), None) or _subjunctive_form(word, is_word)
         if verb is not None:
             return verb
         found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], base)

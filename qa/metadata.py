@@ -106,26 +106,22 @@ class MetadataStore:
 
     def passages(self, ids: Sequence[int]) -> list[Passage]:
         """The passages with these ids, in the order asked."""
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = self._execute(
-            f"SELECT * FROM passages WHERE id IN ({marks})", [int(i) for i in ids]
-        ).fetchall()
-        by_id = {row[0]: _passage_from_row(row) for row in rows}
+        by_id = {row[0]: _passage_from_row(row) for row in self._rows_with_ids("*", ids)}
         return [by_id[int(i)] for i in ids if int(i) in by_id]
 
     def doc_ids(self, ids: Sequence[int]) -> list[str]:
         """The document id of each passage, in the order asked (missing ids left out); reads
         only that column, not the passages' text."""
+        by_id = dict(self._rows_with_ids("id, doc_id", ids))
+        return [by_id[int(i)] for i in ids if int(i) in by_id]
+
+    def _rows_with_ids(self, columns: str, ids: Sequence[int]) -> list[tuple]:
+        """`columns` of the passages with these ids, in no particular order."""
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self._execute(
-            f"SELECT id, doc_id FROM passages WHERE id IN ({marks})", [int(i) for i in ids]
-        ).fetchall()
-        by_id = dict(rows)
-        return [by_id[int(i)] for i in ids if int(i) in by_id]
+        return self._execute(f"SELECT {columns} FROM passages WHERE id IN ({marks})",
+                             [int(i) for i in ids]).fetchall()
 
     def all_passages(self) -> list[Passage]:
         rows = self._execute("SELECT * FROM passages ORDER BY id").fetchall()

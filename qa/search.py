@@ -71,8 +71,8 @@ MAX_CACHED_PASSAGES = 20_000
 @dataclass
 class RerankMemo:
     """What `Searcher.rerank` found about one question's passages, by passage id: which question
-    words each holds (contrast), its best sentences (evidence) and its title's share of the question. Kept by a caller that reranks
-    the same question under many fusion settings."""
+    words each holds (contrast), its best sentences (evidence) and its title's share of the
+    question. Kept by a caller that reranks the same question under many fusion settings."""
 
     held: dict[int, np.ndarray] = field(default_factory=dict)
     evidence: dict[int, tuple[Evidence, ...]] = field(default_factory=dict)
@@ -323,10 +323,10 @@ class Searcher:
                memo: RerankMemo | None = None,
                ) -> tuple[np.ndarray, np.ndarray, dict[int, tuple[Evidence, ...]]]:
         """The head of a fused ranking reordered by what its passages hold: the FUSION_DEPTH best
-        move up by TITLE_WEIGHT times the share of the question their document's title holds, the 20 best move up
-        by `fusion.contrast_weight` times their share of the question words that tell them apart
-        (`qa.contrast`), the passages that define what a "what / who is X?" question asks about
-        by `fusion.definition_weight` (`qa.definition`), then the 5 best by
+        move up by TITLE_WEIGHT times the share of the question their document's title holds,
+        the 20 best by `fusion.contrast_weight` times their share of the question words that
+        tell them apart (`qa.contrast`), the passages that define what a "what / who is X?"
+        question asks about by `fusion.definition_weight` (`qa.definition`), then the 5 best by
         `fusion.evidence_weight` times their best sentence's evidence score (`qa.evidence`).
         Also returns the evidence it chose, by passage id, for the answer to reuse.
         `memo` (what was found for this question's passages, filled as found) spares finding
