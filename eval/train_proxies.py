@@ -31,7 +31,13 @@ weight, IDF as the index computes it), which behave most like users' questions:
   key: «مجنوع» for «مجموع»; `mistyped`, made here, seeded by the question id). Not used for tuning;
 - framed, framed-long-article: the reworded questions opened by a phrase that points at the
   document or asks politely («طبق متن، », «به گفته نویسنده », «لطفاً بگویید »; `framed`, made
-  here). Not used for tuning.
+  here). Not used for tuning;
+- told, told-long-article: the reworded questions after a sentence in which the asker tells
+  about themselves («من درباره <article title> تحقیق می‌کنم. », «این سوال برای تکلیف مدرسه‌ام
+  است. »; `told`, made here: six sentences, the ones `qa.question_frame.about_the_asker` was
+  built on); told-more, told-more-long-article: the same with eight sentences written after it
+  («امروز در کلاس درباره ... بحث کردیم. », «به نظرم ... موضوع جالبی است. »; `told_more`), never
+  adjusted to.
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
@@ -39,7 +45,7 @@ subject or a name the article does discuss, asking a detail it leaves out) toget
 reworded questions as the answerable ones, over the whole corpus, per article and with each
 article as one document: precision and recall of the shipped "no answer" rule, as `qa eval
 --unanswerable` reports them for the eval sets; and the same for both sets in spoken Persian,
-misspelled, mistyped and framed.
+misspelled, mistyped, framed and told.
 
 --model defaults to the stand-in eval/tune_fusion.py trains without the held-out articles (the
 bundled model has seen those questions). Use it to judge an idea before touching dev or eval:
@@ -51,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import random
 import re
 import sys
@@ -84,6 +91,7 @@ from qa.lexical import analyze, in_lexicon  # noqa: E402
 from qa.misspelling import NEIGHBOUR_KEYS, respellings  # noqa: E402
 from qa.search import Searcher  # noqa: E402
 from qa.text import normalize  # noqa: E402
+from qa.training_data import load_paragraphs  # noqa: E402
 from qa.training_eval import holdout_split  # noqa: E402
 
 LOW_OVERLAP = 0.75
@@ -141,6 +149,35 @@ def framed(question: Question) -> Question:
     politely («لطفاً بگویید ...»), chosen at random seeded by the question's id."""
     frame = random.Random(f"frame {question.id}").choice(FRAMES)
     return dataclasses.replace(question, question=frame + question.question)
+
+
+# Sentences about the asker before the question; {title} is the article's. The first six were
+# written before `qa.question_frame.about_the_asker` and it was built on them; the other eight
+# were written after it and never adjusted to.
+TOLD = ("من درباره {title} تحقیق می‌کنم. ", "سوالی درباره {title} دارم. ", "دارم متنی درباره {title} می‌خوانم. ",
+        "من دانشجو هستم و برای یک پروژه به این اطلاعات نیاز دارم. ", "این سوال برای تکلیف مدرسه‌ام است. ",
+        "راستش مدتی است که به {title} علاقه‌مند شده‌ام. ")
+TOLD_MORE = ("ببخشید مزاحم می‌شوم. ", "امروز در کلاس درباره {title} بحث کردیم. ",
+             "برای امتحان فردا باید درباره {title} بخوانم. ", "دوستم می‌گفت {title} خیلی مهم است. ",
+             "کتابی درباره {title} خریده‌ام. ", "به نظرم {title} موضوع جالبی است. ",
+             "اطلاعات زیادی درباره {title} ندارم. ", "ما در گروه‌مان درباره {title} کار می‌کنیم. ")
+
+
+@functools.cache
+def _article_titles() -> dict[str, str]:
+    return {p.id: p.title.strip() for p in load_paragraphs()}
+
+
+def told(question: Question, sentences: tuple[str, ...] = TOLD) -> Question:
+    """`question` after a sentence about the asker (one of `sentences`, naming the question's
+    article), chosen at random seeded by the question's id."""
+    sentence = random.Random(f"told {question.id}").choice(sentences)
+    title = _article_titles()[question.positive_ids[0]]
+    return dataclasses.replace(question, question=sentence.format(title=title) + question.question)
+
+
+def told_more(question: Question) -> Question:
+    return told(question, TOLD_MORE)
 
 
 def low_overlap(row: dict, searcher: Searcher) -> bool:
@@ -213,10 +250,15 @@ def main() -> None:
     sets["mistyped"] = [(row, pquad) for row in collect(pquad, slips, fusion)]
     pointed = [framed(q) for q in reworded]
     sets["framed"] = [(row, pquad) for row in collect(pquad, pointed, fusion)]
+    telling = [told(q) for q in reworded]
+    sets["told"] = [(row, pquad) for row in collect(pquad, telling, fusion)]
+    telling_more = [told_more(q) for q in reworded]
+    sets["told-more"] = [(row, pquad) for row in collect(pquad, telling_more, fusion)]
     for name, asked_sets in (("pquad-long-article", questions), ("reworded-long-article", reworded),
                              ("reworded-more-long-article", more),
                              ("spoken-long-article", spoken), ("misspelled-long-article", typos),
-                             ("mistyped-long-article", slips), ("framed-long-article", pointed)):
+                             ("mistyped-long-article", slips), ("framed-long-article", pointed),
+                             ("told-long-article", telling), ("told-more-long-article", telling_more)):
         sets[name] = [(row, searcher) for searcher, asked in long_article_sets(asked_sets, encoder, chunking)
                       for row in collect(searcher, asked, fusion, by_passage=True)]
     no_answer = {}
@@ -226,7 +268,8 @@ def main() -> None:
     for register, asked in (("", reworded + unanswerable), ("spoken, ", spoken_all),
                             ("misspelled, ", typos + misspelled_unanswerable),
                             ("mistyped, ", slips + mistyped_unanswerable),
-                            ("framed, ", pointed + [framed(q) for q in unanswerable])):
+                            ("framed, ", pointed + [framed(q) for q in unanswerable]),
+                            ("told, ", telling + [told(q) for q in unanswerable])):
         no_answer[f"{register}corpus"] = [(row, pquad) for row in collect(pquad, asked, fusion)]
         no_answer[f"{register}article"] = [
             (row, searcher) for searcher, questions in article_searchers(asked, encoder, chunking)

@@ -127,6 +127,10 @@ class MetadataStore:
         rows = self._execute("SELECT * FROM passages ORDER BY id").fetchall()
         return [_passage_from_row(row) for row in rows]
 
+    def titles(self) -> list[str]:
+        """Every document's title, in no particular order."""
+        return [row[0] for row in self._execute("SELECT title FROM documents").fetchall()]
+
     def document(self, doc_id: str) -> Document:
         """One document (cached: documents are few and asked for again and again)."""
         cached = self._documents.get(doc_id)

@@ -30,7 +30,7 @@ from qa.fusion import FusionSettings, Ranking, boost, fuse
 from qa.lexical import LexicalIndex, analyze, in_lexicon, verb_tokens
 from qa.metadata import MetadataStore
 from qa.misspelling import respelled
-from qa.question_frame import without_frame
+from qa.question_frame import about_the_asker, without_frame
 from qa.store import Generation
 from qa.subword import FOLDER as SUBWORD_FOLDER
 from qa.subword import SubwordIndex
@@ -125,6 +125,7 @@ class Searcher:
         # searcher in a module-level cache and keep its generation's lease alive after a swap.
         self._openings: dict[int, PassageOpenings] = {}
         self._titles: dict[str, frozenset[str]] = {}  # a document's title as analyzed words
+        self._every_title_word: frozenset[str] | None = None  # all titles' analyzed words
         self._cache_lock = threading.Lock()
         self.abstention = abstention or load_abstention(encoder.fingerprint)
         self.thesaurus = thesaurus if thesaurus is not None else load_thesaurus()
@@ -215,9 +216,43 @@ class Searcher:
     def _readings(self, typed: str) -> tuple[str, str]:
         """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
         apart for matching are no news to them) and as every signal reads it."""
-        read = respelled(written_form(verb_prefix_joined(without_frame(typed), self.lexical), self.lexical),
-                         self.lexical)
+        asked = self._asked(typed)
+        read = respelled(written_form(verb_prefix_joined(asked, self.lexical), self.lexical), self.lexical)
         return read, compounds_apart(read, self.lexical)
+
+    def _asked(self, typed: str) -> str:
+        """`typed` without the words around its question (`qa.question_frame.without_frame`) and
+        the sentences before it that speak of the asker (`qa.question_frame.about_the_asker`), but
+        for the words of those that name a document (its title's words), where the rest names
+        none: «من درباره قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟» asks «قزاقستان چرا پایتختش عوض
+        شد؟». Over many articles that name is what finds the document; where the question names
+        one too, the sentence's words only weigh the question down (train-side figures in
+        docs/QUALITY.md, stop 32)."""
+        found = about_the_asker(typed)
+        if found is None:
+            return without_frame(typed)
+        context, question = found[0], without_frame(found[1])
+        title_words = self._all_title_words()
+
+        def names_document(read: list[str]) -> bool:  # «با» of «روابط قزاقستان با روسیه» names nothing
+            return any(token in title_words and not self.lexical.only_common_words([token]) for token in read)
+
+        if names_document(analyze(question)):
+            return question
+        named = [word for word in tokens(context) if (read := analyze(word)) and names_document(read)]
+        return " ".join([*named, question])
+
+    def _all_title_words(self) -> frozenset[str]:
+        """The analyzed words of every document's title, read once; none where all documents
+        share one title: every passage holds its words (indexed with each), so they tell none
+        apart, and added to a question they only raise its coverage ("answer found")."""
+        if self._every_title_word is None:
+            titles = set(self.metadata.titles())
+            words = frozenset(token for title in titles for token in analyze(normalize(title))) if len(titles) > 1 \
+                else frozenset()
+            with self._cache_lock:
+                self._every_title_word = words
+        return self._every_title_word
 
     def evidence(self, question: str, passages: Sequence[Passage]) -> list[tuple[Evidence, ...]]:
         """The best sentence of each of `passages` for `question`, as `search` gives them

@@ -19,6 +19,7 @@ ASTANA_ANSWER = "یکی از دلایل انتقال پایتخت قزاقستا
 ASTANA_SPOKEN = "پایتخت قزاقستانو چرا از آلماتی بردن آستانا؟"
 ASTANA_MISTYPED = "چرا پایتخت قزاقشتان از آلماتی به آستانا منتقل شد؟"  # «ش» is the key beside «س»
 ASTANA_FRAMED = "طبق متن، " + ASTANA_QUESTION
+ASTANA_TOLD = "من درباره قزاقستان تحقیق می‌کنم. " + ASTANA_QUESTION  # a sentence about the asker first
 
 pytestmark = pytest.mark.slow
 
@@ -90,10 +91,11 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
         assert said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
         assert said["answer_found"] and said["confidence"] >= body["confidence"] - 0.1, (said, body)
         # So do the question with a slip of the hand (as typed: "no answer", confidence 0.38)
-        # and the question opened by «طبق متن،» (as typed: confidence 0.54).
+        # the question opened by «طبق متن،» (as typed: confidence 0.54) and after a sentence about
+        # the asker (as typed: 0.53; over one document its title words tell nothing apart).
         assert body["read_as"] is None
         said_plainly = "چرا پایتخت قزاقستان از الماتی به استانا منتقل شد؟"  # normalized: «آ» as «ا»
-        for variant in (ASTANA_MISTYPED, ASTANA_FRAMED):
+        for variant in (ASTANA_MISTYPED, ASTANA_FRAMED, ASTANA_TOLD):
             with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": variant, "k": 5}),
                                         timeout=30) as response:
                 said = json.loads(response.read())

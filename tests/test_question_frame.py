@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qa import store
-from qa.question_frame import without_frame
+from qa.question_frame import about_the_asker, without_frame
 from qa.search import Searcher
 from qa.text import normalize
 
@@ -66,3 +66,44 @@ def test_a_framed_question_is_answered_as_the_plain_one(tiny_index: Path, fake_e
     framed, plain = searcher.search("طبق متن، کوه دماوند کجاست؟", top_k=3), searcher.search("کوه دماوند کجاست؟", top_k=3)
     assert [h.passage.id for h in framed.hits] == [h.passage.id for h in plain.hits]
     assert framed.confidence == pytest.approx(plain.confidence)
+
+
+@pytest.mark.parametrize(("typed", "asker", "rest"), [
+    ("من درباره قزاقستان تحقیق می‌کنم. چرا پایتختش عوض شد؟", "من درباره قزاقستان تحقیق می‌کنم", "چرا پایتختش عوض شد؟"),
+    ("سوالی درباره تهران دارم. جمعیت تهران چقدر است؟", "سوالی درباره تهران دارم", "جمعیت تهران چقدر است؟"),
+    ("راستش مدتی است که علاقه‌مند شده‌ام! کوه دماوند کجاست؟", "راستش مدتی است که علاقه‌مند شده‌ام",
+     "کوه دماوند کجاست؟"),
+    ("این سوال برای تکلیف مدرسه‌ام است. کوه دماوند کجاست؟", "این سوال برای تکلیف مدرسه‌ام است",
+     "کوه دماوند کجاست؟"),  # «ام» after a silent «ه»: my school
+    # a sentence that speaks of something else stays with the question
+    ("پایتخت قزاقستان آلماتی بود. من نمی‌دانم. چرا عوضش کردند؟", "من نمی‌دانم",
+     "پایتخت قزاقستان آلماتی بود چرا عوضش کردند؟"),
+    ("من دانشجو هستم. این کیست؟ او کجا زاده شد؟", "من دانشجو هستم", "این کیست؟ او کجا زاده شد؟"),
+])
+def test_sentences_about_the_asker_are_told_apart(typed: str, asker: str, rest: str) -> None:
+    assert about_the_asker(normalize(typed)) == (normalize(asker), normalize(rest))
+
+
+@pytest.mark.parametrize("typed", [
+    "چرا پایتخت قزاقستان عوض شد؟",  # one sentence
+    "برنامه‌نویس‌ها باید دیگران را آگاه کنند. آن‌ها این کار را چگونه انجام می‌دهند؟",  # not the asker
+    "مردم شهر را ترک کردند. چرا این کار را کردند؟",  # «مردم» (people) is no «I died»
+    "من این را خواندم. چرا؟",  # the question leans on what came before
+    "چرا من این را نمی‌دانم. پایتخت کجاست؟",  # the sentence before asks too
+    "من دانشجو هستم. درباره قزاقستان",  # nothing asked
+    "پس از سال ۷۰۳ ه‍. ق، چه سالی طاعون در لاهیجان کشتار کرد؟",  # «ه.» abbreviates
+])
+def test_other_sentences_are_part_of_the_question(typed: str) -> None:
+    assert about_the_asker(normalize(typed)) is None
+
+
+def test_what_the_asker_tells_is_left_out_but_the_document_it_names(tiny_index: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    searcher = Searcher(store.load_current(tiny_index)[0], fake_encoder)
+    told = searcher.search("من درباره تهران تحقیق می‌کنم. جمعیت تهران چقدر بود؟", top_k=3)
+    plain = searcher.search("جمعیت تهران چقدر بود؟", top_k=3)
+    assert [h.passage.id for h in told.hits] == [h.passage.id for h in plain.hits]
+    assert told.confidence == pytest.approx(plain.confidence)
+    assert told.read_as == normalize("جمعیت تهران چقدر بود؟")
+    # Where the question names no document, the document the asker names is kept (a title's word).
+    anaphoric = searcher.search("من درباره شیراز تحقیق می‌کنم. آرامگاه حافظ کجاست؟", top_k=3)
+    assert anaphoric.read_as == normalize("شیراز آرامگاه حافظ کجاست؟")
