@@ -46,7 +46,10 @@ _ASKING = ("میخواستم بدانم", "میخواهم بدانم", "مایل
            *(f"{can} {tell}" for can in ("میشود", "میشه", "میتوانید", "میتونید", "میتونی", "ممکن است", "ممکنه")
              for tell in _TELL), *_TELL)
 _COURTESY = ("لطفا", "لطفاً", "خواهشا", "خواهشمندم", "سلام", "ببخشید", "بی زحمت", "بیزحمت", "یک سوال داشتم",
-             "یه سوال داشتم", "سوالی داشتم")
+             "یه سوال داشتم", "سوالی داشتم", "با سلام", "سلام و احترام", "با سلام و احترام", "با عرض سلام",
+             "با عرض سلام و احترام", "با عرض ادب", "عرض ادب", "با درود", "سلام علیکم", "خسته نباشید",
+             *(f"{when} {good}" for when in ("وقت", "وقتتون", "وقتتان", "وقت شما", "روز", "صبح", "عصر", "شب")
+               for good in ("بخیر", "به خیر")))
 _LABELS = ("سوال", "سوالم", "پرسش", "پرسشم")  # «سوال: ...», only before a colon
 _THANKS = ("ممنون", "ممنونم", "مرسی", "متشکرم", "با تشکر", "با سپاس", "سپاس", "سپاسگزارم", "تشکر")
 _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام", "چند", "ایا", "چطور", "به چه", "از چه", "در چه")
@@ -70,7 +73,7 @@ _FRAME = re.compile(
     # «در این سند آمده است که ...», «در متن گفته شده،»
     rf"|در\s+{_DOCUMENT_WITH_ENDING}\s+(?:{alternation(_SAID)})(?:\s+است)?(?:\s+که)?\s*[،,:]?\s*"
     # «لطفاً،», «سلام!», «می‌خواستم بدانم که ...», «میشه بگی ...»
-    rf"|(?:{alternation(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"
+    rf"|(?:و\s+)?(?:{alternation(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"  # «با سلام و خسته نباشید»
     rf"|(?:{alternation(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
     rf"|(?:{alternation(_LABELS)})\s*:\s*"
     rf")"
@@ -84,7 +87,9 @@ _TASKS = ("نام ببرید", "نام ببر", "نام بنویسید", "توض
 _TASK = re.compile(rf"\s+(?:{alternation(_TASKS)})(?=\s*[.!؟?]*\s*$)")
 # Thanks after the question and its mark («... کجاست؟ ممنون»); without the mark «مرسی» could
 # be the name it also is («پس از مرسی»).
-_THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{alternation(_THANKS)})\s*[.!]*\s*$")
+_THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{alternation(_THANKS)})\s*[.!]*\s*$"
+                           # or a sentence that opens with thanks: «؟ ممنون میشوم اگر جواب بدهید.»
+                           rf"|(?<=[؟?])\s*(?:پیشاپیش\s+)?(?:{alternation(_THANKS)})(?!\w)[^؟?]*$")
 
 
 def without_frame(normalized_question: str) -> str:
@@ -102,8 +107,10 @@ def without_frame(normalized_question: str) -> str:
     return rest if task is None else rest[:task.start()] + rest[task.end():]
 
 
-# A sentence ends at «.» or «!» after a word of 3 letters or more: «ه. ق», «اف. سی» abbreviate.
-_SENTENCE_END = re.compile(r"(?<=\w{3})[.!]+\s+")
+# Sentences end at «.», «!», «؟» or «?»; not at a dot after a word of one or two letters:
+# «ه. ق», «اف. سی» abbreviate.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!؟?])\s+")
+_ABBREVIATED = re.compile(r"(?:^|\W)\w{1,2}[.!]+$")
 _QUESTION_MARK = re.compile("[؟?]")
 _FIRST_PERSON_PRONOUNS = frozenset({"من", "ما", "مرا", "بنده", "اینجانب"})
 
@@ -122,17 +129,34 @@ def _first_person(word: str) -> bool:
     return (word.endswith("م") and is_verb_form(word)) or (word.endswith("هام") and is_lexicon_word(word[:-2]))
 
 
+def _sentences(normalized_text: str) -> list[str]:
+    sentences: list[str] = []
+    for piece in _SENTENCE_BREAK.split(normalized_text.strip()):
+        if sentences and _ABBREVIATED.search(sentences[-1]):
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return sentences
+
+
 def about_the_asker(normalized_question: str) -> tuple[str, str] | None:
     """(the sentences before the question that speak of the asker, the rest) where
-    `normalized_question` opens with sentences that ask nothing (no question word, no «؟») and
-    some of them are in the first person: «من درباره قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟».
-    None otherwise. The others stay with the question: «برنامهنویسها باید ... آگاه کنند. انها این
-    کار را چگونه انجام میدهند؟» asks with them (so does a question of under two words of its own)."""
-    *before, question = _SENTENCE_END.split(normalized_question.strip())
-    if not before or not _asks(question) or any(_asks(sentence) for sentence in before):
+    `normalized_question` opens with sentences that ask nothing (no question word, no «؟») in the
+    first person: «من درباره قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟». None otherwise. Sentences that speak of something else stay
+    with the question: «برنامهنویسها باید ... آگاه کنند. انها این کار را چگونه انجام میدهند؟» asks
+    with them (so does a question of under two words of its own)."""
+    sentences = _sentences(normalized_question)
+    asking = [_asks(sentence) for sentence in sentences]
+    if not any(asking):
         return None
-    asker = [sentence for sentence in before if any(_first_person(word) for word in tokens(sentence))]
-    rest = " ".join([*(sentence for sentence in before if sentence not in asker), question])
-    if not asker or len(analyze(rest)) < 2:
+    # Only before the question: after it a sentence in the first person may be what is asked
+    # about («این جمله از کیست؟ اگر خدا نبود باید ان را اختراع میکردیم»).
+    before = asking.index(True)
+    asker = [at < before and any(_first_person(word) for word in tokens(sentence))
+             for at, sentence in enumerate(sentences)]
+    if not any(asker):
         return None
-    return " ".join(asker), rest
+    rest = " ".join(sentence for sentence, told in zip(sentences, asker, strict=True) if not told)
+    if len(analyze(rest)) < 2:
+        return None
+    return " ".join(sentence for sentence, told in zip(sentences, asker, strict=True) if told), rest
