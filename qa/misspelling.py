@@ -74,7 +74,7 @@ _GLUED = frozenset({"در", "از", "به", "با", "بر", "تا", "که", "و"
 # adjectives once their half-space is gone («چندلایه»: no «how many» question), nor «بر», which
 # opens verbs hazm lists with a space only («برخاسته» is no «بر خاسته»), nor the ending «ها» (a
 # name «هاوارد» is no «ها وارد»).
-_GLUED_BEFORE = _GLUED - {"چند", "بر", "ها"}
+_GLUED_BEFORE = _GLUED - {"چند", "بر", "ها"} | {"چرا", "کجا", "چطور"}  # «چراپایتخت»: they end in a letter that does not join
 # Those a question runs into the word before («شهررا», «نفراز», «چرکسیها»); not «و», «ان» or
 # «یک», which end many words and names («بنیتو», «شهراستان», «پولیتیک»).
 _GLUED_AFTER = frozenset({"را", "از", "در", "با", "به", "بر", "تا", "که", "چه", "ها"})

@@ -154,6 +154,7 @@ GLUED = Corpus("بنیتو موسولینی رهبر ایتالیا", "سال ۱
     ("چند نفراز برندگان", "چند نفر از برندگان"),  # ... or the word before
     ("بنیتوموسولینی کیست", "بنیتو موسولینی کیست"),  # two words one passage says, after «و»
     ("شهراستان", "شهر استان"),  # «ان» and «و» end too many words to be read off one
+    ("چراسیم برق", "چرا سیم برق"),  # a question word ending in a letter that does not join
 ])
 def test_words_run_together_are_read_apart(typed: str, read: str) -> None:
     assert respelled(normalize(typed), GLUED) == normalize(read)
