@@ -50,6 +50,8 @@ _COURTESY = ("لطفا", "لطفاً", "خواهشا", "خواهشمندم", "س
              "با عرض سلام و احترام", "با عرض ادب", "عرض ادب", "با درود", "سلام علیکم", "خسته نباشید",
              *(f"{when} {good}" for when in ("وقت", "وقتتون", "وقتتان", "وقت شما", "روز", "صبح", "عصر", "شب")
                for good in ("بخیر", "به خیر")))
+_ABOUT = ("درباره", "در باره", "در مورد", "راجع به", "راجب")
+_BRIEF = ("کوتاه", "مختصر", "کامل", "کلی")
 _LABELS = ("سوال", "سوالم", "پرسش", "پرسشم")  # «سوال: ...», only before a colon
 _THANKS = ("ممنون", "ممنونم", "مرسی", "متشکرم", "با تشکر", "با سپاس", "سپاس", "سپاسگزارم", "تشکر")
 _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام", "چند", "ایا", "چطور", "به چه", "از چه", "در چه")
@@ -76,6 +78,8 @@ _FRAME = re.compile(
     rf"|(?:و\s+)?(?:{alternation(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"  # «با سلام و خسته نباشید»
     rf"|(?:{alternation(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
     rf"|(?:{alternation(_LABELS)})\s*:\s*"
+    # «یه توضیح کوتاه در مورد ... میدی؟»: what follows is asked
+    rf"|(?:یه|یک)\s+توضیح(?:\s+(?:{alternation(_BRIEF)}))?\s+(?:{alternation(_ABOUT)})\s+"
     rf")"
 )
 
@@ -84,6 +88,7 @@ _FRAME = re.compile(
 _TASKS = ("نام ببرید", "نام ببر", "نام بنویسید", "توضیح دهید", "توضیح بدهید", "توضیح بده", "شرح دهید",
           "شرح بدهید", "شرح بده", "بنویسید", "بنویس", "بگویید", "بگو", "مشخص کنید", "بیان کنید", "ذکر کنید",
           "معرفی کنید", "معرفی کن")
+_ABOUT_OPENING = re.compile(rf"^\s*(?:{alternation(_ABOUT)})\s+")
 _TASK = re.compile(rf"\s+(?:{alternation(_TASKS)})(?=\s*[.!؟?]*\s*$)")
 # Thanks after the question and its mark («... کجاست؟ ممنون»); without the mark «مرسی» could
 # be the name it also is («پس از مرسی»).
@@ -104,7 +109,12 @@ def without_frame(normalized_question: str) -> str:
     if (thanks := _THANKS_AFTER.search(rest)) is not None:
         rest = rest[:thanks.start()]
     task = _TASK.search(rest)
-    return rest if task is None else rest[:task.start()] + rest[task.end():]
+    if task is None:
+        return rest
+    # A task that opens with what it is about: «درباره انتقال پایتخت توضیح بده» asks for «انتقال
+    # پایتخت». Only in a task: «در مورد احتراق در چه سالی منتشر شد؟» names a book.
+    asked = _ABOUT_OPENING.sub("", rest[:task.start()], count=1) + rest[task.end():]
+    return asked if tokens(asked) else rest[:task.start()] + rest[task.end():]
 
 
 # Sentences end at «.», «!», «؟» or «?»; not at a dot after a word of one or two letters:
