@@ -70,6 +70,7 @@ _ABOUT_REQUEST = re.compile(
 _WHEN = r"(?:در\s+)?(?:چه\s+(?:سالی|تاریخی|زمانی|روزی)|کی|چه\s+وقت)"
 _LIFE = r"(?:متولد|به\s+دنیا|زاده|درگذشت|فوت|وفات|دیده\s+به\s+جهان)"
 _LIFE_QUESTION = re.compile(rf"^\s*(?:(?P<subject>.+?)\s+{_WHEN}|{_WHEN}\s+(?P<later>.+?))\s+{_LIFE}")
+_QUESTION_MARK = re.compile("[؟?]")
 # A subject with a question word in it asks something else («کدام شهر پایتخت است»).
 _QUESTION_WORD = re.compile(r"(^|\s)(چه|چی|کدام|چرا|چگونه|چطور|کجا|کی|چند|ایا)(\s|$)")
 
@@ -81,6 +82,10 @@ def defined_subject(question: str, analyze: Callable[[str], list[str]]) -> tuple
     named = found and (found.groupdict().get("later") or found.group("subject"))
     if not named and (asked := _ABOUT_REQUEST.match(question)):
         named = asked.group("about") or asked.group("object")
+    if not named and not _QUESTION_MARK.search(question):
+        # A name and nothing else, as typed or once `qa.question_frame` has taken a request to
+        # tell about it off («درباره خندق توضیح بده» reads «خندق»): asks what it is.
+        named = question
     if not named or _QUESTION_WORD.search(named):
         return None
     subject = tuple(analyze(named))

@@ -43,6 +43,8 @@ from tests.conftest import corpus_index
     ("موسولینی رو معرفی کن", ("موسولینی",)),
     ("تعریف سکولاریسم", ("سکولاریسم",)),
     ("معنی یگانه انگاری را", ("یگانه", "انگار")),  # «... را بنویسید» once its instruction is off
+    ("خندق", ("خندق",)),  # a name and nothing else: «درباره خندق توضیح بده» once its request is off
+    ("بنیتو موسولینی", ("بنیتو", "موسولینی")),
 ])
 def test_what_or_who_is_questions_give_their_subject(question: str, subject: tuple[str, ...]) -> None:
     assert defined_subject(normalize(question), analyze) == subject
