@@ -153,6 +153,14 @@ def test_number_words_that_are_also_other_words_bring_no_digits():
         assert not any(phrase[0].isdigit() for phrase in synonyms.get(analyze_text(word)[0], ())), word
 
 
+@pytest.mark.parametrize(("asked", "said"), [
+    ("مخترع", "اختراع"), ("زادگاه", "متولد"), ("اهل", "متولد"), ("آرامگاه", "دفن"), ("کارگردان", "کارگردانی"),
+])
+def test_a_noun_for_the_doer_or_the_place_finds_the_deed(asked: str, said: str):
+    # «مخترع والیبال کیست؟» of a passage that says «... اختراع کرد»: no synonym, a derivation
+    assert analyze_text(said)[0] in load_thesaurus().expansions(analyze_text(asked))
+
+
 def test_an_unreadable_thesaurus_is_an_input_error(tmp_path: Path):
     with pytest.raises(InputError, match="cannot read"):
         load_thesaurus(tmp_path / "missing.tsv")
