@@ -6,8 +6,8 @@
     python eval/compare_proxies.py before.txt after.txt
 
 Prints, for each retriever, the mean MRR@10 and recall@1 over the sets both runs measured (each
-set whole, not its low-overlap part: 23 sets since the told sets of 2026-11-29, 19 before) and how many sets went up and down; then
-every set whose hybrid MRR@10 moved; then the "no answer" rows that differ. Runs on one machine
+set whole, not its low-overlap part: 23 sets since the told sets of 2026-11-29, 19 before) and
+how many sets went up and down; then every set whose hybrid MRR@10 moved; then the "no answer" rows that differ. Runs on one machine
 only: the stand-in model is trained per machine, and another machine's stand-in moves the
 figures as much as a change does.
 """

@@ -111,10 +111,11 @@ def without_frame(normalized_question: str) -> str:
     task = _TASK.search(rest)
     if task is None:
         return rest
+    without_task = rest[:task.start()] + rest[task.end():]
     # A task that opens with what it is about: «درباره انتقال پایتخت توضیح بده» asks for «انتقال
     # پایتخت». Only in a task: «در مورد احتراق در چه سالی منتشر شد؟» names a book.
-    asked = _ABOUT_OPENING.sub("", rest[:task.start()], count=1) + rest[task.end():]
-    return asked if tokens(asked) else rest[:task.start()] + rest[task.end():]
+    asked = _ABOUT_OPENING.sub("", without_task, count=1)
+    return asked if tokens(asked) else without_task
 
 
 # Sentences end at «.», «!», «؟» or «?»; not at a dot after a word of one or two letters:
@@ -152,8 +153,8 @@ def _sentences(normalized_text: str) -> list[str]:
 def about_the_asker(normalized_question: str) -> tuple[str, str] | None:
     """(the sentences before the question that speak of the asker, the rest) where
     `normalized_question` opens with sentences that ask nothing (no question word, no «؟») in the
-    first person: «من درباره قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟». None otherwise. Sentences that speak of something else stay
-    with the question: «برنامهنویسها باید ... آگاه کنند. انها این کار را چگونه انجام میدهند؟» asks
+    first person: «من درباره قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟». None otherwise.
+    Sentences that speak of something else stay with the question: «برنامهنویسها باید ... آگاه کنند. انها این کار را چگونه انجام میدهند؟» asks
     with them (so does a question of under two words of its own)."""
     sentences = _sentences(normalized_question)
     asking = [_asks(sentence) for sentence in sentences]
@@ -166,7 +167,6 @@ def about_the_asker(normalized_question: str) -> tuple[str, str] | None:
              for at, sentence in enumerate(sentences)]
     if not any(asker):
         return None
-    rest = " ".join(sentence for sentence, told in zip(sentences, asker, strict=True) if not told)
-    if len(analyze(rest)) < 2:
-        return None
-    return " ".join(sentence for sentence, told in zip(sentences, asker, strict=True) if told), rest
+    told = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if by_asker)
+    rest = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if not by_asker)
+    return (told, rest) if len(analyze(rest)) >= 2 else None

@@ -248,8 +248,8 @@ class Searcher:
         apart, and added to a question they only raise its coverage ("answer found")."""
         if self._every_title_word is None:
             titles = set(self.metadata.titles())
-            words = frozenset(token for title in titles for token in analyze(normalize(title))) if len(titles) > 1 \
-                else frozenset()
+            shared = len(titles) < 2
+            words = frozenset() if shared else frozenset(token for title in titles for token in analyze(normalize(title)))
             with self._cache_lock:
                 self._every_title_word = words
         return self._every_title_word
