@@ -53,6 +53,10 @@ _COURTESY = ("لطفا", "لطفاً", "خواهشا", "خواهشمندم", "س
 _ABOUT = ("درباره", "در باره", "در مورد", "راجع به", "راجب")
 _BRIEF = ("کوتاه", "مختصر", "کامل", "کلی")
 _LABELS = ("سوال", "سوالم", "پرسش", "پرسشم")  # «سوال: ...», only before a colon
+# How exam sheets and lists number their questions (before the opening they number).
+_ITEM_NUMBER = r"\d{1,3}"
+_ITEM_LETTER = r"(?:الف|ب|پ|ت|ج|د|ه)"
+_ORDINALS = ("اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم")
 _THANKS = ("ممنون", "ممنونم", "مرسی", "متشکرم", "با تشکر", "با سپاس", "سپاس", "سپاسگزارم", "تشکر")
 _QUESTION_WORDS = ("چرا", "چه", "چگونه", "کی", "کجا", "کدام", "چند", "ایا", "چطور", "به چه", "از چه", "در چه")
 
@@ -78,6 +82,13 @@ _FRAME = re.compile(
     rf"|(?:و\s+)?(?:{alternation(_COURTESY)})(?:\s*[،,!:.]\s*|\s+|$)"  # «با سلام و خسته نباشید»
     rf"|(?:{alternation(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
     rf"|(?:{alternation(_LABELS)})\s*:\s*"
+    # An exam sheet's or a list's numbering: «1. », «2) », «الف) », «سوال 3: », «سوال شماره 2 - »,
+    # «q: ». Digits only with a mark and a space after them, and at most three: «1917 ...»,
+    # «2.5 درصد ...» stay.
+    rf"|{_ITEM_NUMBER}\s*[.):\-–]\s+|[-–*•]\s+"
+    rf"|{_ITEM_LETTER}\s*\)\s*"
+    rf"|(?:{alternation(_LABELS)})\s*(?:شماره\s*)?(?:\d{{1,3}}|{alternation(_ORDINALS)})\s*[.):\-–]\s*"
+    rf"|(?:q|question)\s*\d{{0,3}}\s*[.):\-–]\s*"
     # «یه توضیح کوتاه در مورد ... میدی؟»: what follows is asked
     rf"|(?:یه|یک)\s+توضیح(?:\s+(?:{alternation(_BRIEF)}))?\s+(?:{alternation(_ABOUT)})\s+"
     rf")"
@@ -96,16 +107,22 @@ _THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{alternation(_THANKS)})\
                            # or a sentence that opens with thanks: «؟ ممنون میشوم اگر جواب بدهید.»
                            rf"|(?<=[؟?])\s*(?:پیشاپیش\s+)?(?:{alternation(_THANKS)})(?!\w)[^؟?]*$")
 
+# The marks an exam sheet gives a question, after it: «(2 نمره)», «[1.5 امتیاز]», «(بارم: 2)».
+_MARKS_AFTER = re.compile(r"\s*[(\[]\s*(?:\d+(?:\.\d+)?\s*(?:نمره|امتیاز)|(?:بارم|نمره)\s*:?\s*\d+(?:\.\d+)?)"
+                          r"\s*[)\]]\s*[.!]*\s*$")
+
 
 def without_frame(normalized_question: str) -> str:
     """`normalized_question` (from `qa.text.normalize`) without its openings that point at the
-    document («طبق متن،») or ask politely («لطفاً بگویید»), unless it holds nothing else, and
-    without thanks after it («ممنون») or the instruction that ends a task («را نام ببرید»)."""
+    document («طبق متن،»), ask politely («لطفاً بگویید») or number it («سوال 3: »), unless it holds
+    nothing else, and without the marks, the thanks after it («(2 نمره)», «ممنون») or the
+    instruction that ends a task («را نام ببرید»)."""
     rest = normalized_question
     while (match := _FRAME.match(rest)) is not None:  # «سلام، لطفاً بگویید طبق متن، ...»
         rest = rest[match.end():]
         if not rest.strip():  # nothing but openings: there is nothing else to ask with
             return normalized_question
+    rest = _MARKS_AFTER.sub("", rest)
     if (thanks := _THANKS_AFTER.search(rest)) is not None:
         rest = rest[:thanks.start()]
     task = _TASK.search(rest)
@@ -124,6 +141,12 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!؟?])\s+")
 _ABBREVIATED = re.compile(r"(?:^|\W)\w{1,2}[.!]+$")
 _QUESTION_MARK = re.compile("[؟?]")
 _FIRST_PERSON_PRONOUNS = frozenset({"من", "ما", "مرا", "بنده", "اینجانب"})
+# «My ...» as users write it around a question («به نظرم», «دوستم میگفت», «برایم مهم است»): «م»
+# after a consonant also ends ordinals and nouns («هفتم», «مردم»), so only these words.
+_FIRST_PERSON_POSSESSIVES = frozenset({
+    "برایم", "برام", "نظرم", "بنظرم", "خودم", "دوستم", "دوستانم", "معلمم", "استادم", "پدرم", "مادرم",
+    "برادرم", "خواهرم", "تحقیقم", "کلاسم", "دانشگاهم", "همکلاسیم", "ذهنم", "فکرم",
+})
 
 
 def _asks(sentence: str) -> bool:
@@ -132,12 +155,18 @@ def _asks(sentence: str) -> bool:
 
 def _first_person(word: str) -> bool:
     """«من», a verb in the first person («دارم», «میخوانم», «شدهام»; not the nouns hazm lists
-    that look like one: «مردم», «چشم», «نام»), or «ام» after a silent «ه» («مدرسهام»)."""
-    if word in _FIRST_PERSON_PRONOUNS:
+    that look like one: «مردم», «چشم», «نام»), «ام» after a silent «ه» («مدرسهام») or a
+    common «my ...» («به نظرم»)."""
+    if word in _FIRST_PERSON_PRONOUNS or word in _FIRST_PERSON_POSSESSIVES:
         return True
     if is_lexicon_word(word):
         return False
     return (word.endswith("م") and is_verb_form(word)) or (word.endswith("هام") and is_lexicon_word(word[:-2]))
+
+
+def _first_person_singular(word: str) -> bool:
+    """`_first_person`, but not a verb ending in «یم», which is mostly the plural («میکردیم»)."""
+    return _first_person(word) and word not in ("ما", "مرا") and not (word.endswith("یم") and is_verb_form(word))
 
 
 def _sentences(normalized_text: str) -> list[str]:
@@ -151,20 +180,22 @@ def _sentences(normalized_text: str) -> list[str]:
 
 
 def about_the_asker(normalized_question: str) -> tuple[str, str] | None:
-    """(the sentences before the question that speak of the asker, the rest) where
-    `normalized_question` opens with sentences that ask nothing (no question word, no «؟») in the
-    first person: «من درباره قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟». None otherwise.
+    """(the sentences that speak of the asker, the rest) where `normalized_question` opens with
+    sentences that ask nothing (no question word, no «؟») in the first person: «من درباره
+    قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟», or ends with one in the first person singular:
+    «... عوض شد؟ برای تحقیقم لازم دارم.». None otherwise.
     Sentences that speak of something else stay with the question: «برنامهنویسها باید ... آگاه کنند. انها این کار را چگونه انجام میدهند؟» asks
     with them (so does a question of under two words of its own)."""
     sentences = _sentences(normalized_question)
     asking = [_asks(sentence) for sentence in sentences]
     if not any(asking):
         return None
-    # Only before the question: after it a sentence in the first person may be what is asked
-    # about («این جمله از کیست؟ اگر خدا نبود باید ان را اختراع میکردیم»).
+    # After the question only in the first person singular («؟ برای تحقیقم لازم دارم.»): a
+    # sentence there in the plural may be what is asked about («این جمله از کیست؟ اگر خدا نبود
+    # باید ان را اختراع میکردیم»).
     before = asking.index(True)
-    asker = [at < before and any(_first_person(word) for word in tokens(sentence))
-             for at, sentence in enumerate(sentences)]
+    asker = [not asks and any((_first_person if at < before else _first_person_singular)(word) for word in tokens(sentence))
+             for at, (sentence, asks) in enumerate(zip(sentences, asking, strict=True))]
     if not any(asker):
         return None
     told = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if by_asker)
