@@ -98,7 +98,12 @@ _FRAME = re.compile(
 # Instructions that end a question put as a task («... را نام ببرید», «... را توضیح دهید»).
 _TASKS = ("نام ببرید", "نام ببر", "نام بنویسید", "توضیح دهید", "توضیح بدهید", "توضیح بده", "شرح دهید",
           "شرح بدهید", "شرح بده", "بنویسید", "بنویس", "بگویید", "بگو", "مشخص کنید", "بیان کنید", "ذکر کنید",
-          "معرفی کنید", "معرفی کن")
+          "معرفی کنید", "معرفی کن",
+          # spoken, after «میشه ...»: «میشه انتقال پایتخت رو توضیح بدی؟»
+          "توضیح بدی", "توضیح بدید", "توضیح بدین", "توضیح میدی", "توضیح میدید", "توضیح میدین", "بگی", "بگید",
+          "بگین", "نام ببری", "معرفی کنی")
+# «میشه», «می‌توانید» ... before a task that ends the question: a request («میشه ... توضیح بدی؟»).
+_CAN_YOU = re.compile(r"^\s*(?:میشود|میشه|میتوانید|میتونید|میتونی|میتونین|ممکن است|ممکنه|امکانش هست)\s+")
 _ABOUT_OPENING = re.compile(rf"^\s*(?:{alternation(_ABOUT)})\s+")
 _TASK = re.compile(rf"\s+(?:{alternation(_TASKS)})(?=\s*[.!؟?]*\s*$)")
 # Thanks after the question and its mark («... کجاست؟ ممنون»); without the mark «مرسی» could
@@ -128,7 +133,7 @@ def without_frame(normalized_question: str) -> str:
     task = _TASK.search(rest)
     if task is None:
         return rest
-    without_task = rest[:task.start()] + rest[task.end():]
+    without_task = _CAN_YOU.sub("", rest[:task.start()], count=1) + rest[task.end():]
     # A task that opens with what it is about: «درباره انتقال پایتخت توضیح بده» asks for «انتقال
     # پایتخت». Only in a task: «در مورد احتراق در چه سالی منتشر شد؟» names a book.
     asked = _ABOUT_OPENING.sub("", without_task, count=1)
