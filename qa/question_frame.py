@@ -83,9 +83,9 @@ _FRAME = re.compile(
     rf"|(?:{alternation(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
     rf"|(?:{alternation(_LABELS)})\s*:\s*"
     # An exam sheet's or a list's numbering: «1. », «2) », «الف) », «سوال 3: », «سوال شماره 2 - »,
-    # «q: ». Digits only with a mark and a space after them, and at most three: «1917 ...»,
-    # «2.5 درصد ...» stay.
-    rf"|{_ITEM_NUMBER}\s*[.):\-–]\s+|[-–*•]\s+"
+    # «q: ». Digits only with a mark and a space after them, at most three and not before another
+    # number: «1917 ...», «2.5 درصد ...», «10 - 15 درصد ...» stay.
+    rf"|{_ITEM_NUMBER}\s*[.):\-–]\s+(?!\d)|[-–*•]\s+(?!\d)"
     rf"|{_ITEM_LETTER}\s*\)\s*"
     rf"|(?:{alternation(_LABELS)})\s*(?:شماره\s*)?(?:\d{{1,3}}|{alternation(_ORDINALS)})\s*[.):\-–]\s*"
     rf"|(?:q|question)\s*\d{{0,3}}\s*[.):\-–]\s*"

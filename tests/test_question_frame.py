@@ -83,6 +83,8 @@ def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: 
     "میشه گفت پایتخت کجاست؟",  # «میشه» only before a task that ends the question
     "1917 چه سالی بود؟",  # a number with no mark after it is asked about
     "۲.۵ درصد جمعیت کجا زندگی می‌کنند؟",
+    "۱۰ - ۱۵ درصد جمعیت کجا زندگی می‌کنند؟",  # a range
+    "- ۵ درجه در کجا ثبت شد؟",
     "۳ نفر از اعضا چه کسانی بودند؟",
     "ب ها در الفبا چندم است؟",  # a letter with no «)» after it
     "د. محمد مصدق کیست؟",  # «د.» abbreviates «دکتر»
