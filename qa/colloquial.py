@@ -210,4 +210,15 @@ def written_form(normalized_question: str, corpus: Vocabulary) -> str:
         found = _peel(word, [_MARKERS, _POSSESSIVES, _PLURALS], base)
         return word if found is None else found
 
-    return rewrite_unquoted_words(normalized_question, rewrite)
+    return _DIED.sub(_died, rewrite_unquoted_words(normalized_question, rewrite))
+
+
+# «مرد» as the verb that ends a question after «کی», «کجا», «چگونه», «چرا» or a cause
+# («جان لنون چگونه مرد؟», «از چه بیماری مرد؟») says died, as documents write it: «درگذشت». Read
+# as typed, it would match «مرد» (man).
+_DIED = re.compile(r"(?<=\s)(?P<asked>(?:کی|کجا|چگونه|چطور|چرا|بیماری|علتی|دلیلی)\s+)مرد(?P<plural>ند)?"
+                   r"(?=\s*[؟?!.]*\s*$)")
+
+
+def _died(match: re.Match[str]) -> str:
+    return match["asked"] + "درگذشت" + (match["plural"] or "")

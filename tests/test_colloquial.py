@@ -64,6 +64,11 @@ CORPUS = Corpus("قزاقستان آستانه تهران خانه کشور مه
     ("قدرتو چطور باید دست بگیره؟", "قدرت را چطور باید دست بگیرد؟"),
     ("نشونه‌ها چیه؟", "نشانه‌ها چیست؟"),  # «ن» opens no subjunctive here: not «نشوند»
     ("کی باید اینو بسازن", "کی باید این را بسازند"),
+    # «مرد» ending a question after «کی», «چگونه», a cause: died, as documents write it
+    ("جان لنون چجوری مرد؟", "جان لنون چگونه درگذشت؟"),
+    ("حافظ کی مرد", "حافظ کی درگذشت"),
+    ("برادرش از چه بیماری مرد؟", "برادرش از چه بیماری درگذشت؟"),
+    ("سربازها کجا مردند؟", "سربازها کجا درگذشتند؟"),
 ])
 def test_spoken_words_are_read_in_written_form(spoken: str, written: str) -> None:
     assert written_form(normalize(spoken), CORPUS) == normalize(written)
@@ -83,6 +88,9 @@ def test_spoken_words_are_read_in_written_form(spoken: str, written: str) -> Non
     "نقشه حمله را چه کسی کشید؟",  # «نقشه» is no «نقش است», though this corpus lacks it
     "او رسماً چه سمتی داشت؟",  # nor «رسماً» a plural of «رسم»
     "شرکت نسبتاً کوچکی بود؟",  # nor an adverb that lost its tanwin a plural, after «ت» too
+    "این مرد کیست؟",  # «مرد» (man) elsewhere
+    "بهترین بازیگر مرد کیست؟",
+    "کدام مرد؟",
 ])
 def test_written_questions_are_left_as_they_are(question: str) -> None:
     assert written_form(normalize(question), CORPUS) == normalize(question)
