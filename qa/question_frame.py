@@ -1,5 +1,6 @@
 """Words around a question that are not part of what is asked: openings pointing at the
-document, requests and greetings, thanks, and the instruction that ends a question put as a task.
+document, requests and greetings, an exam sheet's numbering and marks, thanks, and the
+instruction that ends a question put as a task.
 
 People who ask questions of a document they hold often open with where the answer should be:
 «طبق متن، چرا ...؟», «بر اساس این مقاله، ...», «به گفته نویسنده چه ...؟», «در این سند آمده که
@@ -171,7 +172,7 @@ def _first_person(word: str) -> bool:
 
 def _first_person_singular(word: str) -> bool:
     """`_first_person`, but not a verb ending in «یم», which is mostly the plural («میکردیم»)."""
-    return _first_person(word) and word not in ("ما", "مرا") and not (word.endswith("یم") and is_verb_form(word))
+    return _first_person(word) and word != "ما" and not (word.endswith("یم") and is_verb_form(word))
 
 
 def _sentences(normalized_text: str) -> list[str]:
