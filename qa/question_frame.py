@@ -84,9 +84,9 @@ _FRAME = re.compile(
     rf"|(?:{alternation(_ASKING)})(?:\s+که)?(?:\s*[،,:]\s*|\s+|$)"
     rf"|(?:{alternation(_LABELS)})\s*:\s*"
     # An exam sheet's or a list's numbering: «1. », «2) », «الف) », «سوال 3: », «سوال شماره 2 - »,
-    # «q: ». Digits only with a mark and a space after them, at most three and not before another
-    # number: «1917 ...», «2.5 درصد ...», «10 - 15 درصد ...» stay.
-    rf"|{_ITEM_NUMBER}\s*[.):\-–]\s+(?!\d)|[-–*•]\s+(?!\d)"
+    # «q: ». Digits only with a mark and a space after them, at most three, and a dash not before
+    # another number: «1917 ...», «2.5 درصد ...», «10 - 15 درصد ...» stay.
+    rf"|{_ITEM_NUMBER}\s*[.):]\s+|{_ITEM_NUMBER}\s*[-–]\s+(?!\d)|[-–*•]\s+(?!\d)"
     rf"|{_ITEM_LETTER}\s*\)\s*"
     rf"|(?:{alternation(_LABELS)})\s*(?:شماره\s*)?(?:\d{{1,3}}|{alternation(_ORDINALS)})\s*[.):\-–]\s*"
     rf"|(?:q|question)\s*\d{{0,3}}\s*[.):\-–]\s*"
@@ -206,4 +206,7 @@ def about_the_asker(normalized_question: str) -> tuple[str, str] | None:
         return None
     told = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if by_asker)
     rest = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if not by_asker)
-    return (told, rest) if len(analyze(rest)) >= 2 else None
+    # A short question may lean on a sentence before it («من این را خواندم. چرا؟»), not on one after
+    # it («وبسایت چیست؟ خیلی برایم مهم است.»).
+    needed = 2 if any(asker[:before]) else 1
+    return (told, rest) if len(analyze(rest)) >= needed else None

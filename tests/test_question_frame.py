@@ -43,6 +43,7 @@ from qa.text import normalize
     ("ممکن است دلیل انتقال را بگویید؟", "دلیل انتقال را؟"),
     ("1. پایتخت کجاست؟", "پایتخت کجاست؟"),  # an exam sheet's or a list's numbering
     ("۱) پایتخت کجاست؟", "پایتخت کجاست؟"),
+    ("۲) ۵ تا از سیاره‌ها کدامند؟", "۵ تا از سیاره‌ها کدامند؟"),  # a numbered question that opens with a number
     ("الف) پایتخت کجاست؟", "پایتخت کجاست؟"),
     ("- پایتخت کجاست؟", "پایتخت کجاست؟"),
     ("سوال ۳: پایتخت کجاست؟", "پایتخت کجاست؟"),
@@ -119,6 +120,7 @@ def test_a_framed_question_is_answered_as_the_plain_one(tiny_index: Path, fake_e
     ("چرا پایتختش عوض شد؟ برای تحقیقم لازم دارم.", "برای تحقیقم لازم دارم.", "چرا پایتختش عوض شد؟"),
     ("کوه دماوند کجاست؟ من اطلاعی ندارم!", "من اطلاعی ندارم!", "کوه دماوند کجاست؟"),
     ("کوه دماوند کجاست؟ خیلی برایم مهم است.", "خیلی برایم مهم است.", "کوه دماوند کجاست؟"),
+    ("وب‌سایت چیست؟ خیلی برایم مهم است.", "خیلی برایم مهم است.", "وب‌سایت چیست؟"),  # short, but asks alone
 ])
 def test_sentences_about_the_asker_are_told_apart(typed: str, asker: str, rest: str) -> None:
     assert about_the_asker(normalize(typed)) == (normalize(asker), normalize(rest))
