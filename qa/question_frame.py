@@ -113,9 +113,10 @@ _THANKS_AFTER = re.compile(rf"(?<=\S)\s*[،,.!؟?]\s*(?:{alternation(_THANKS)})\
                            # or a sentence that opens with thanks: «؟ ممنون میشوم اگر جواب بدهید.»
                            rf"|(?<=[؟?])\s*(?:پیشاپیش\s+)?(?:{alternation(_THANKS)})(?!\w)[^؟?]*$")
 
-# The marks an exam sheet gives a question, after it: «(2 نمره)», «[1.5 امتیاز]», «(بارم: 2)».
+# The marks an exam sheet gives a question, after it: «(2 نمره)», «[1.5 امتیاز]», «(بارم: 2)», with
+# any thanks after them («(2 نمره) ممنون»).
 _MARKS_AFTER = re.compile(r"\s*[(\[]\s*(?:\d+(?:\.\d+)?\s*(?:نمره|امتیاز)|(?:بارم|نمره)\s*:?\s*\d+(?:\.\d+)?)"
-                          r"\s*[)\]]\s*[.!]*\s*$")
+                          rf"\s*[)\]]\s*[.!]*(?:\s*(?:{alternation(_THANKS)})\s*[.!]*)?\s*$")
 
 
 def without_frame(normalized_question: str) -> str:

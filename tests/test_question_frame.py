@@ -54,6 +54,7 @@ from qa.text import normalize
     ("پایتخت کجاست؟ (۲ نمره)", "پایتخت کجاست؟"),  # and its marks
     ("پایتخت کجاست؟ [۱.۵ امتیاز]", "پایتخت کجاست؟"),
     ("پایتخت کجاست؟ (بارم: ۱)", "پایتخت کجاست؟"),
+    ("پایتخت کجاست؟ (۲ نمره) ممنون", "پایتخت کجاست؟"),
 ])
 def test_an_opening_that_points_at_the_document_is_left_out(framed: str, asked: str) -> None:
     assert without_frame(normalize(framed)) == normalize(asked)
