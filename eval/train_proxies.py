@@ -36,8 +36,9 @@ weight, IDF as the index computes it), which behave most like users' questions:
   about themselves («من درباره <article title> تحقیق می‌کنم. », «این سوال برای تکلیف مدرسه‌ام
   است. »; `told`, made here: six sentences, the ones `qa.question_frame.about_the_asker` was
   built on); told-more, told-more-long-article: the same with eight sentences written after it
-  («امروز در کلاس درباره ... بحث کردیم. », «به نظرم ... موضوع جالبی است. »; `told_more`), never
-  adjusted to.
+  («امروز در کلاس درباره ... بحث کردیم. », «به نظرم ... موضوع جالبی است. »; `told_more`), not
+  adjusted to until stop 33 read «به نظرم», «دوستم» and other common «my ...» words as the asker's
+  (two of its eight sentences).
 
 Then "no answer" on questions the articles do not answer: data/unanswerable_train_questions.jsonl
 (240 questions written as users would ask them on the held-out articles, most of them about a
@@ -153,7 +154,7 @@ def framed(question: Question) -> Question:
 
 # Sentences about the asker before the question; {title} is the article's. The first six were
 # written before `qa.question_frame.about_the_asker` and it was built on them; the other eight
-# were written after it and never adjusted to.
+# were written after it, and only two of them («دوستم», «به نظرم») adjusted to since (stop 33).
 TOLD = ("من درباره {title} تحقیق می‌کنم. ", "سوالی درباره {title} دارم. ", "دارم متنی درباره {title} می‌خوانم. ",
         "من دانشجو هستم و برای یک پروژه به این اطلاعات نیاز دارم. ", "این سوال برای تکلیف مدرسه‌ام است. ",
         "راستش مدتی است که به {title} علاقه‌مند شده‌ام. ")
