@@ -191,22 +191,27 @@ def about_the_asker(normalized_question: str) -> tuple[str, str] | None:
     sentences that ask nothing (no question word, no «؟») in the first person: «من درباره
     قزاقستان تحقیق میکنم. چرا پایتختش عوض شد؟», or ends with one in the first person singular:
     «... عوض شد؟ برای تحقیقم لازم دارم.». None otherwise.
-    Sentences that speak of something else stay with the question: «برنامهنویسها باید ... آگاه کنند. انها این کار را چگونه انجام میدهند؟» asks
-    with them (so does a question of under two words of its own)."""
+    Sentences that speak of something else stay with the question: «برنامهنویسها باید ... آگاه
+    کنند. انها این کار را چگونه انجام میدهند؟» asks with them (so does a question of under two words
+    of its own after sentences before it)."""
     sentences = _sentences(normalized_question)
     asking = [_asks(sentence) for sentence in sentences]
     if not any(asking):
         return None
-    # After the question only in the first person singular («؟ برای تحقیقم لازم دارم.»): a
-    # sentence there in the plural may be what is asked about («این جمله از کیست؟ اگر خدا نبود
-    # باید ان را اختراع میکردیم»).
     before = asking.index(True)
-    asker = [not asks and any((_first_person if at < before else _first_person_singular)(word) for word in tokens(sentence))
-             for at, (sentence, asks) in enumerate(zip(sentences, asking, strict=True))]
+
+    def by_asker(at: int) -> bool:
+        # After the question only in the first person singular («؟ برای تحقیقم لازم دارم.»): a
+        # sentence there in the plural may be what is asked about («این جمله از کیست؟ اگر خدا نبود
+        # باید ان را اختراع میکردیم»).
+        speaks = _first_person if at < before else _first_person_singular
+        return not asking[at] and any(speaks(word) for word in tokens(sentences[at]))
+
+    asker = [by_asker(at) for at in range(len(sentences))]
     if not any(asker):
         return None
-    told = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if by_asker)
-    rest = " ".join(sentence for sentence, by_asker in zip(sentences, asker, strict=True) if not by_asker)
+    told = " ".join(sentence for sentence, theirs in zip(sentences, asker, strict=True) if theirs)
+    rest = " ".join(sentence for sentence, theirs in zip(sentences, asker, strict=True) if not theirs)
     # A short question may lean on a sentence before it («من این را خواندم. چرا؟»), not on one after
     # it («وبسایت چیست؟ خیلی برایم مهم است.»).
     needed = 2 if any(asker[:before]) else 1
