@@ -830,6 +830,10 @@ class LexicalIndex:
         """Whether some passage holds this index token."""
         return token in self._vocab
 
+    def tokens(self) -> Iterable[str]:
+        """Every index token some passage holds."""
+        return self._vocab.keys()
+
     def together(self, first: str, second: str) -> bool:
         """Whether some passage holds both normalized words (every token of each)."""
         found = [self._vocab.get(token) for token in analyze(first) + analyze(second)]
