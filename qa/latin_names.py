@@ -133,7 +133,7 @@ def _latin_units(word: str) -> Iterator[tuple[str, ...]]:
             if group == "y" and 0 < at < len(word) - 1 and word[at + 1] not in "aeiou":
                 sound = "ai"
             if group == "v" and at == len(word) - 1:  # Russian names: «Chekhov», «چخوف»
-                yield ("w", "ف")
+                yield ("ف", "w")
             else:
                 yield (sound,)
             at, previous = at + len(group), group

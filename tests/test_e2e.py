@@ -121,6 +121,13 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
                     said = json.loads(response.read())
                 answers.append(([p["citation"]["char_start"] for p in said["passages"]], said["answer_found"]))
             assert all(answer == answers[0] for answer in answers), (group, answers)
+        # A name typed in Latin letters is read as the article writes it (as typed: "no answer",
+        # confidence 0.00, a passage that never names him first).
+        with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": "Nazarbayev کیست؟", "k": 1}),
+                                    timeout=30) as response:
+            said = json.loads(response.read())
+        assert said["read_as"] == "نظربایف کیست؟" and said["answer_found"], said
+        assert "نظربایف" in said["passages"][0]["text"], said
         # A question of common words only asks nothing the article answers (it was "answer
         # found", confidence 0.77, before): passages still come back, told so.
         with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": "این چیه؟", "k": 2}),

@@ -36,7 +36,7 @@ class Corpus:
 CORPUS = Corpus(
     "هگل فیلسوف آلمانی بود", "فلسفه هگل", "والیبال در سال ۱۸۹۵ اختراع شد", "ستون های مسجد", "ستون سنگی",
     "استیون هاوکینگ", "اینشتین نظریه نسبیت را ارائه کرد", "موتسارت آهنگساز بود", "شهر مشهد", "می شد",
-    "کابل پایتخت افغانستان", "قابل توجه", "قابل قبول", "قزاقستان", "google گوگل", "سیستم عامل ios", "Boeing 747 و Boeing 777 و بوئینگ", "Boeing",
+    "کابل پایتخت افغانستان", "نظربایف", "چخوف", "قابل توجه", "قابل قبول", "قزاقستان", "google گوگل", "سیستم عامل ios", "Boeing 747 و Boeing 777 و بوئینگ", "Boeing",
 )
 
 
@@ -68,6 +68,7 @@ def test_written_vowels_decide_between_words_of_one_skeleton() -> None:
 @pytest.mark.parametrize(("typed", "read"), [
     ("hegel", "هگل"), ("Volleyball", "والیبال"), ("Einstein", "اینشتین"), ("Mozart", "موتسارت"),
     ("Steven", "استیون"), ("Mashhad", "مشهد"), ("Kabul", "کابل"), ("Kazakhstan", "قزاقستان"),
+    ("Nazarbayev", "نظربایف"), ("Chekhov", "چخوف"),
 ])
 def test_a_latin_name_is_read_as_the_corpus_word_it_spells(typed: str, read: str) -> None:
     assert corpus_word_for(normalize(typed), CORPUS) == read
