@@ -53,7 +53,7 @@ def readings(searcher) -> dict[str, int]:  # type: ignore[no-untyped-def]
         wanted = analyze(normalize(persian))
         read = corpus_word_for(normalize(latin), searcher.lexical)
         if wanted and all(searcher.lexical.has_token(token) for token in wanted):
-            counts["kept" if read is None else "right" if read in wanted else "another word"] += 1
+            counts["kept" if read is None else "right" if analyze(read) == wanted else "another word"] += 1
         else:
             counts["absent, kept" if read is None else "absent, read as a word"] += 1
     return counts

@@ -87,9 +87,9 @@ _COST_PER_CONSONANT = 0.125
 
 
 class Vocabulary(Protocol):
-    """A corpus's index tokens, as `qa.lexical.LexicalIndex` holds them."""
+    """A corpus's words, as `qa.lexical.LexicalIndex` holds them."""
 
-    def tokens(self) -> Iterable[str]: ...
+    def words(self) -> Iterable[str]: ...  # its index tokens, and the words the analyzer cuts
 
     def document_frequency(self, word: str) -> int: ...
 
@@ -201,17 +201,17 @@ _SKELETONS_LOCK = threading.Lock()
 
 
 def _words_by_skeleton(corpus: Vocabulary) -> dict[str, list[str]]:
-    """The corpus's Persian tokens by their skeleton, built once per corpus (at its first Latin
-    word: 0.06 s for the PQuAD corpus, 20,412 tokens)."""
+    """The corpus's Persian words (`Vocabulary.words`) by their skeleton, built once per corpus
+    (at its first Latin word: 0.06 s for the PQuAD corpus, 20,412 tokens)."""
     with _SKELETONS_LOCK:
         found = _SKELETONS.get(corpus)
         if found is None:
             found = {}
-            for token in corpus.tokens():
-                if len(token) >= _MIN_CONSONANTS and all("\u0621" <= c <= "\u06cc" for c in token):
-                    skeleton = persian_skeleton(token)
+            for word in corpus.words():
+                if len(word) >= _MIN_CONSONANTS and all("\u0621" <= c <= "\u06cc" for c in word):
+                    skeleton = persian_skeleton(word)
                     if len(skeleton) >= _MIN_CONSONANTS:
-                        found.setdefault(skeleton, []).append(token)
+                        found.setdefault(skeleton, []).append(word)
             _SKELETONS[corpus] = found
         return found
 

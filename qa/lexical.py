@@ -18,6 +18,7 @@ The index is bm25s's own folder of .npy arrays plus JSON, with our params file b
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -48,6 +49,11 @@ FORMAT_VERSION = 2
 PARAMS_FILE = "lexical.json"
 SEQUENCE_FILE = "word_sequence.npy"  # every passage's term ids in text order, concatenated
 SEQUENCE_OFFSETS_FILE = "word_sequence_offsets.npy"  # passage i is sequence[offsets[i]:offsets[i + 1]]
+# The passages' Persian words the analyzer cuts to another token («آلماتی» -> «الم»), as written
+# (normalized): what a name typed in Latin letters is matched against (`qa.latin_names`), as the
+# tokens alone have lost them. Optional: an index built before it was added is served without.
+CUT_WORDS_FILE = "cut_words.json"
+_PERSIAN_WORD = re.compile("[\u0621-\u06cc]+")
 
 # BM25 parameters tuned on PQuAD train questions (k1 0.4-0.8 and b 0.75-0.9 are all within
 # 0.001 MRR@10 of each other; the library default k1=1.5, b=0.75 is 0.006 worse).
@@ -432,9 +438,11 @@ class LexicalIndex:
     """BM25 over `analyze_passage` tokens; row i is texts[i]. Safe to share between threads."""
 
     def __init__(self, bm25, sequence: np.ndarray | RowValues, sequence_offsets: np.ndarray, *, k1: float,
-                 b: float, method: str, background: Background | None | bool = True) -> None:
+                 b: float, method: str, background: Background | None | bool = True,
+                 cut_words: Sequence[str] | Path = ()) -> None:
         """`sequence`/`sequence_offsets`: every passage's term ids in text order (see
-        `proximity`). `background`: True uses the shipped background statistics
+        `proximity`). `cut_words`: the passages' Persian words the analyzer reads as another
+        token (see `words`), or the file they are read from when first needed. `background`: True uses the shipped background statistics
         (qa.background) to steady the IDF of small corpora, None or False the corpus's own IDF
         only."""
         self._bm25 = bm25
@@ -456,6 +464,7 @@ class LexicalIndex:
         self.background = background if background and method == "lucene" else None
         self._idf_factors: dict[int, float] = {}
         self._tokens: list[str] | None = None  # term id -> token, built when first needed
+        self._cut_words: tuple[str, ...] | Path = cut_words if isinstance(cut_words, Path) else tuple(cut_words)
 
     @classmethod
     def build(
@@ -491,6 +500,7 @@ class LexicalIndex:
                     ids_of_word[word] = ids
                 tokens.extend(ids)
             lengths[row] = len(tokens) - start
+        cut_words = sorted(word for word in ids_of_word if word not in vocab and _PERSIAN_WORD.fullmatch(word))
         del ids_of_word
         n_docs, n_terms = len(texts), len(vocab)
         sequence = np.frombuffer(tokens, dtype=np.int32).copy()
@@ -530,7 +540,8 @@ class LexicalIndex:
         }
         bm25.vocab_dict = vocab
         bm25.nonoccurrence_array = None
-        return cls(bm25, sequence, sequence_offsets, k1=k1, b=b, method=method, background=background)
+        return cls(bm25, sequence, sequence_offsets, k1=k1, b=b, method=method, background=background,
+                   cut_words=cut_words)
 
     def search(self, normalized_query: str, top_k: int,
                extra_tokens: Mapping[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -830,9 +841,24 @@ class LexicalIndex:
         """Whether some passage holds this index token."""
         return token in self._vocab
 
-    def tokens(self) -> Iterable[str]:
-        """Every index token some passage holds."""
-        return self._vocab.keys()
+    def words(self) -> Iterable[str]:
+        """Every index token some passage holds, and the passages' Persian words the analyzer
+        cuts to another token, as written (normalized): «الم» and «الماتی»."""
+        return itertools.chain(self._vocab.keys(), self._cut_word_list())
+
+    def _cut_word_list(self) -> tuple[str, ...]:
+        """The words the analyzer cuts; from disk at the first call (a name typed in Latin
+        letters), not at every start."""
+        if isinstance(self._cut_words, Path):  # two threads may both read it: no harm
+            path = self._cut_words
+            try:
+                words = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+            except (OSError, ValueError) as error:
+                raise IndexInvalidError(f"{path} cannot be read ({error}): rebuild with `qa index build`") from error
+            if not isinstance(words, list) or not all(isinstance(word, str) for word in words):
+                raise IndexInvalidError(f"{path} is not a list of words: rebuild with `qa index build`")
+            self._cut_words = tuple(words)
+        return self._cut_words
 
     def together(self, first: str, second: str) -> bool:
         """Whether some passage holds both normalized words (every token of each)."""
@@ -881,6 +907,8 @@ class LexicalIndex:
         self._bm25.save(folder, show_progress=False)
         np.save(folder / SEQUENCE_FILE, self._sequence.whole())
         np.save(folder / SEQUENCE_OFFSETS_FILE, self._sequence_offsets)
+        (folder / CUT_WORDS_FILE).write_text(json.dumps(list(self._cut_word_list()), ensure_ascii=False),
+                                             encoding="utf-8")
         (folder / PARAMS_FILE).write_text(
             json.dumps(self._params(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
@@ -924,6 +952,7 @@ class LexicalIndex:
                 bm25, RowValues.open(folder / SEQUENCE_FILE, IN_MEMORY_LIMIT_BYTES if mmap else None),
                 np.load(folder / SEQUENCE_OFFSETS_FILE, mmap_mode=mode),
                 k1=bm25_params["k1"], b=bm25_params["b"], method=bm25_params["method"],
+                cut_words=folder / CUT_WORDS_FILE,
             )
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise IndexInvalidError(

@@ -15,6 +15,7 @@ from qa.latin_names import (
 from qa.lexical import analyze
 from qa.search import Searcher
 from qa.text import normalize
+from tests.conftest import corpus_index
 
 
 class Corpus:
@@ -26,7 +27,7 @@ class Corpus:
             for token in set(analyze(normalize(passage))):
                 self.frequency[token] = self.frequency.get(token, 0) + 1
 
-    def tokens(self) -> list[str]:
+    def words(self) -> list[str]:
         return list(self.frequency)
 
     def document_frequency(self, word: str) -> int:
@@ -99,3 +100,11 @@ def test_a_question_naming_a_place_in_latin_is_answered_as_in_persian(searcher: 
     assert typed.read_as == "ارامگاه حافظ کجاست؟"
     assert [h.passage.id for h in typed.hits] == [h.passage.id for h in right.hits]
     assert typed.confidence == pytest.approx(right.confidence)
+
+
+def test_a_name_the_analyzer_cuts_is_read_as_the_documents_write_it(tmp_path: Path, fake_encoder) -> None:  # type: ignore[no-untyped-def]
+    index = corpus_index({"almaty.txt": "آلماتی بزرگ‌ترین شهر قزاقستان است.\n"}, tmp_path, fake_encoder)
+    searcher = Searcher(store.load_current(index)[0], fake_encoder)
+    assert analyze("الماتی") != ["الماتی"]  # indexed as another token: only the word as written spells it
+    found = searcher.search("Almaty کجاست؟", top_k=1)
+    assert found.read_as == "الماتی کجاست؟" and found.hits

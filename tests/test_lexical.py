@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from qa.errors import IndexInvalidError, IndexMissingError, InputError
 from qa.lexical import (
+    CUT_WORDS_FILE,
     PARAMS_FILE,
     SEQUENCE_FILE,
     SEQUENCE_OFFSETS_FILE,
@@ -209,6 +210,23 @@ def test_save_and_load_give_identical_results(index, tmp_path, mmap):
         a, b = index.search(normalize(question), 5), loaded.search(normalize(question), 5)
         assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()
     assert not list((tmp_path / "lexical").glob("*.pkl"))
+
+
+def test_words_are_the_tokens_and_the_words_the_analyzer_cuts_as_written():
+    built = LexicalIndex.build([normalize("شهر آلماتی در جنوب است"), normalize("کتاب‌ها")])
+    words = set(built.words())
+    assert "الماتی" in words and analyze("الماتی")[0] in words  # cut, so kept as written too
+    assert {"شهر", "کتاب", "کتابها"} <= words and "آلماتی" not in words  # normalized, as questions are
+
+
+@pytest.mark.parametrize("mmap", [True, False])
+def test_words_survive_save_and_load_and_an_index_saved_without_them_still_loads(index, tmp_path, mmap):
+    index.save(tmp_path / "lexical")
+    assert sorted(LexicalIndex.load(tmp_path / "lexical", mmap=mmap).words()) == sorted(index.words())
+    (tmp_path / "lexical" / CUT_WORDS_FILE).unlink()  # as an index built before them was saved
+    tokens = sorted(word for word in index.words() if index.has_token(word))
+    assert tokens != sorted(index.words())
+    assert sorted(LexicalIndex.load(tmp_path / "lexical", mmap=mmap).words()) == tokens
 
 
 def test_settings_record_the_analyzer(index):
