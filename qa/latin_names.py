@@ -17,7 +17,8 @@ import re
 import threading
 import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from qa.text import rewrite_unquoted_words
@@ -52,14 +53,35 @@ _LATIN_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Vowel letters (and groups Persian writes as one or two long vowels: «Freud» «فروید»), as the
 # vowels they sound (a e i o u; «w» and «v» are «و», a vowel letter in Persian too).
 _LATIN_VOWELS: tuple[tuple[str, str], ...] = (
-    ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ei", "ei"), ("ai", "ai"), ("ay", "ai"), ("oo", "u"),
+    ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ei", "ei"), ("ai", "ai"), ("ay", "ai"), ("oo", "U"),
     ("ou", "u"), ("au", "o"), ("eu", "ui"), ("oe", "o"), ("ew", "iu"),
-    ("a", "a"), ("e", "e"), ("i", "i"), ("o", "o"), ("u", "u"), ("w", "w"), ("v", "w"), ("y", "i"),
+    ("a", "a"), ("e", "e"), ("i", "i"), ("o", "o"), ("u", "u"), ("w", "w"), ("v", "v"), ("y", "i"),
 )
 _LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]+")
 # Fewer consonants than this match too many words of a large corpus to guess from («app», «dna»).
-_MIN_CONSONANTS = 3
+MIN_CONSONANTS = 3
+# A whole question in Latin letters (`qa.finglish`) spells words of two consonants too.
+_FEWEST_CONSONANTS = 2
 _MOST_SPELLINGS = 64  # skeletons tried for one word (each ambiguous letter doubles them)
+
+_PROSTHETIC = "ا"  # the «ا» Persian opens a word with (see NAME_COSTS)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """What each vowel choice costs when a Latin spelling is compared with a Persian word.
+
+    `written_as`: a Latin vowel written as a Persian letter; `written_as_two`: as two letters;
+    `unwritten`: a Latin vowel left out; `persian_only`: a Persian vowel letter no Latin vowel
+    stands for; `margin`: candidates within this much of the best are told apart by how many
+    passages hold them."""
+
+    written_as: Mapping[tuple[str, str], float]
+    written_as_two: Mapping[tuple[str, str], float]
+    unwritten: Mapping[str, float]
+    persian_only: Mapping[str, float]
+    margin: float = 0.0
+
 
 # Comparing a Latin spelling's vowels with a Persian word's vowel letters («ا», «و», «ی»): the cost
 # of a Latin vowel written as a letter, or left unwritten (Persian leaves short vowels out: an «e»
@@ -67,18 +89,25 @@ _MOST_SPELLINGS = 64  # skeletons tried for one word (each ambiguous letter doub
 # no vowel for. A word whose vowels (and less usual letters, below) cost more than `_MOST_COST`
 # plus `_COST_PER_CONSONANT` per consonant is no reading of it (chosen on a helper-written table of
 # 400 names and loanwords with their Persian spellings: docs/QUALITY.md).
-_WRITTEN_AS = {
-    ("a", "ا"): 0.0, ("e", "ی"): 0.5, ("e", "ا"): 0.75, ("i", "ی"): 0.0, ("o", "و"): 0.0, ("o", "ا"): 0.25,
-    ("u", "و"): 0.0, ("u", "ا"): 0.25, ("w", "و"): 0.0, ("e", _FINAL_H): 0.5, ("a", _FINAL_H): 0.0,
-}
-# A Latin vowel Persian writes with two letters: English «i» in «Microsoft», «مایکروسافت»; «u» in
-# «UNESCO», «یونسکو», «computer», «کامپیوتر».
-_WRITTEN_AS_TWO = {("i", "ای"): 0.25, ("u", "یو"): 0.25}
-# Persian opens a word with «ا» where the Latin opens with a vowel («Edison», «ادیسون») or with
-# «s» and a consonant («Steven», «استیون»): `_latin_units` puts that «ا» in, and it must be there.
-_PROSTHETIC = "ا"
-_UNWRITTEN = {"a": 0.5, "e": 0.0, "i": 0.5, "o": 0.5, "u": 0.5, "w": 0.5, _PROSTHETIC: 1.5}
-_PERSIAN_ONLY = {"ا": 1.0, "و": 1.0, "ی": 1.0, _FINAL_H: 0.5}
+NAME_COSTS = Costs(
+    written_as={
+        ("a", "ا"): 0.0, ("e", "ی"): 0.5, ("e", "ا"): 0.75, ("i", "ی"): 0.0, ("o", "و"): 0.0, ("o", "ا"): 0.25,
+        ("u", "و"): 0.0, ("u", "ا"): 0.25, ("U", "و"): 0.0, ("w", "و"): 0.0, ("v", "و"): 0.0,
+        ("e", _FINAL_H): 0.5, ("a", _FINAL_H): 0.0, ("E", _FINAL_H): 0.5, ("E", "ی"): 0.5, ("E", "ا"): 0.75,
+        ("H", _FINAL_H): 0.0,
+    },
+    # A Latin vowel Persian writes with two letters: English «i» in «Microsoft», «مایکروسافت»; «u»
+    # in «UNESCO», «یونسکو», «computer», «کامپیوتر».
+    written_as_two={("i", "ای"): 0.25, ("u", "یو"): 0.25},
+    # Persian opens a word with «ا» where the Latin opens with a vowel («Edison», «ادیسون») or
+    # with «s» and a consonant («Steven», «استیون»): `_latin_units` puts that «ا» in, and it must
+    # be there. «v» is a consonant in Persian, always written; «oo» (U) a long «و»; «E» a word's
+    # last «e» after a consonant (silent in English and French: «Store», «استور»); «H» a vowel's
+    # «h» ending the word (`_latin_units`).
+    unwritten={"a": 0.5, "e": 0.0, "E": 0.0, "H": 0.0, "i": 0.5, "o": 0.5, "u": 0.5, "U": 1.0, "w": 0.5, "v": 1.0,
+               _PROSTHETIC: 1.5},
+    persian_only={"ا": 1.0, "و": 1.0, "ی": 1.0, _FINAL_H: 0.5},
+)
 # A letter group's second or third spelling («k» as «ق», «ch» as «ک») is the less usual one: it
 # costs this much, so «Kabul» is «کابل» where the corpus also has the commoner «قابل».
 _LESS_USUAL = 0.25
@@ -90,6 +119,8 @@ class Vocabulary(Protocol):
     """A corpus's words, as `qa.lexical.LexicalIndex` holds them."""
 
     def words(self) -> Iterable[str]: ...  # its index tokens, and the words the analyzer cuts
+
+    def has_token(self, token: str) -> bool: ...
 
     def document_frequency(self, word: str) -> int: ...
 
@@ -134,6 +165,8 @@ def _latin_units(word: str) -> Iterator[tuple[str, ...]]:
                 sound = "ai"
             if group == "v" and at == len(word) - 1:  # Russian names: «Chekhov», «چخوف»
                 yield ("ف", "w")
+            elif group == "e" and at == len(word) - 1 and at > 0 and word[at - 1] not in "aeiouy":
+                yield ("E",)
             else:
                 yield (sound,)
             at, previous = at + len(group), group
@@ -146,8 +179,10 @@ def _latin_units(word: str) -> Iterator[tuple[str, ...]]:
         group, spelled = consonant
         if group == "s" and at == len(word) - 1 and at > 0:
             spelled = ("س", "ز")
-        elif group == "h" and at == len(word) - 1:  # «Shah», «شاه»; «Sarah», «سارا»
-            spelled = ("ه", "")
+        elif group == "h" and at == len(word) - 1 and at > 0 and word[at - 1] in "aeiou":
+            # a vowel's «h» ending a word: Persian's last «ه», which writes the vowel («Shah»,
+            # «شاه»; «aramgah», «آرامگاه»), or nothing («Sarah», «سارا»)
+            spelled = ("H", "ه")
         yield spelled
         # «ce», «ci», «cy» write the consonant only: the vowel is read next
         length = 1 if group in ("ce", "ci", "cy") else len(group)
@@ -170,7 +205,7 @@ def latin_spellings(word: str) -> list[tuple[str, str, float]]:
     return spellings
 
 
-def vowel_cost(latin_written: str, persian_word: str) -> float:
+def vowel_cost(latin_written: str, persian_word: str, costs: Costs = NAME_COSTS) -> float:
     """How far a Persian word's vowel letters are from a Latin spelling's vowels, where both have
     the same consonants (an alignment: each Latin vowel written as a letter or left out)."""
     persian = _persian_written(persian_word)
@@ -184,14 +219,14 @@ def vowel_cost(latin_written: str, persian_word: str) -> float:
                 continue
             latin = latin_written[i] if i < rows else None
             letter = persian[j] if j < columns else None
-            if latin is not None and latin in _UNWRITTEN:
-                cost[i + 1][j] = min(cost[i + 1][j], here + _UNWRITTEN[latin])
-            if latin is not None and (latin, persian[j:j + 2]) in _WRITTEN_AS_TWO:
-                cost[i + 1][j + 2] = min(cost[i + 1][j + 2], here + _WRITTEN_AS_TWO[latin, persian[j:j + 2]])
-            if letter is not None and letter in _PERSIAN_ONLY:
-                cost[i][j + 1] = min(cost[i][j + 1], here + _PERSIAN_ONLY[letter])
+            if latin is not None and latin in costs.unwritten:
+                cost[i + 1][j] = min(cost[i + 1][j], here + costs.unwritten[latin])
+            if latin is not None and (latin, persian[j:j + 2]) in costs.written_as_two:
+                cost[i + 1][j + 2] = min(cost[i + 1][j + 2], here + costs.written_as_two[latin, persian[j:j + 2]])
+            if letter is not None and letter in costs.persian_only:
+                cost[i][j + 1] = min(cost[i][j + 1], here + costs.persian_only[letter])
             if latin is not None and letter is not None:
-                step = 0.0 if latin == letter else _WRITTEN_AS.get((latin, letter), float("inf"))
+                step = 0.0 if latin == letter else costs.written_as.get((latin, letter), float("inf"))
                 cost[i + 1][j + 1] = min(cost[i + 1][j + 1], here + step)
     return cost[rows][columns]
 
@@ -208,31 +243,45 @@ def _words_by_skeleton(corpus: Vocabulary) -> dict[str, list[str]]:
         if found is None:
             found = {}
             for word in corpus.words():
-                if len(word) >= _MIN_CONSONANTS and all("\u0621" <= c <= "\u06cc" for c in word):
+                if all("\u0621" <= c <= "\u06cc" for c in word):
                     skeleton = persian_skeleton(word)
-                    if len(skeleton) >= _MIN_CONSONANTS:
+                    if len(skeleton) >= _FEWEST_CONSONANTS:
                         found.setdefault(skeleton, []).append(word)
             _SKELETONS[corpus] = found
         return found
 
 
-def corpus_word_for(latin_word: str, corpus: Vocabulary) -> str | None:
-    """The corpus word a Latin word spells, or None: of the words whose skeleton some spelling
-    of it has, the one whose vowel letters fit that spelling best (`vowel_cost`), then the one in
-    most passages; none whose vowels cost more than `_MOST_COST` + `_COST_PER_CONSONANT` per consonant."""
+def best_fit(latin_word: str, corpus: Vocabulary, *, min_consonants: int = MIN_CONSONANTS,
+             costs: Costs = NAME_COSTS) -> tuple[float, str] | None:
+    """The corpus word a Latin word spells and what its vowels cost, or None: of the words whose
+    skeleton some spelling of it has (`min_consonants` at least), the one whose vowel letters fit
+    that spelling best (`vowel_cost`), then the one in most passages (of those within
+    `costs.margin` of the best, index tokens first); none whose vowels cost more than `_MOST_COST` +
+    `_COST_PER_CONSONANT` per consonant."""
     by_skeleton = _words_by_skeleton(corpus)
-    best: tuple[float, int, str] | None = None
+    fits: dict[str, float] = {}
     for skeleton, written, choices_cost in latin_spellings(latin_word):
-        if len(skeleton) < _MIN_CONSONANTS:
+        if len(skeleton) < max(min_consonants, _FEWEST_CONSONANTS):
             continue
         for word in by_skeleton.get(skeleton, ()):
-            cost = vowel_cost(written, word) + choices_cost
-            if cost > _MOST_COST + _COST_PER_CONSONANT * len(skeleton):
-                continue
-            candidate = (-cost, corpus.document_frequency(word), word)
-            if best is None or candidate[:2] > best[:2]:
-                best = candidate
-    return None if best is None else best[2]
+            cost = vowel_cost(written, word, costs) + choices_cost
+            if cost <= _MOST_COST + _COST_PER_CONSONANT * len(skeleton) and cost < fits.get(word, float("inf")):
+                fits[word] = cost
+    if not fits:
+        return None
+    best = min(fits.values())
+    # A word the analyzer cuts counts its stem's passages («شروعی» those of «شروع»): an index
+    # token goes first.
+    chosen = max((corpus.has_token(word), corpus.document_frequency(word), -cost, word)
+                 for word, cost in fits.items() if cost <= best + costs.margin)
+    return -chosen[2], chosen[3]
+
+
+def corpus_word_for(latin_word: str, corpus: Vocabulary, *, min_consonants: int = MIN_CONSONANTS,
+                    costs: Costs = NAME_COSTS) -> str | None:
+    """The corpus word a Latin word spells (`best_fit`), or None."""
+    found = best_fit(latin_word, corpus, min_consonants=min_consonants, costs=costs)
+    return None if found is None else found[1]
 
 
 def persian_spelled(normalized_question: str, corpus: Vocabulary) -> str:

@@ -340,6 +340,11 @@ def analyze_passage(normalized_text: str) -> list[str]:
     return [token for word in words for token in _ANALYZER.passage_tokens(word)]
 
 
+def lexicon_frequencies() -> Mapping[str, int]:
+    """hazm's word list, folded as passages are: word -> its count in hazm's corpus."""
+    return _lexicon().frequency
+
+
 def in_lexicon(word: str) -> bool:
     """Whether a normalized word, or what is left of it without its suffixes, is in hazm's
     word list (which holds no conjugated verbs)."""

@@ -26,6 +26,7 @@ from qa.dense import DenseIndex
 from qa.embed import Encoder
 from qa.errors import IndexInvalidError, InputError
 from qa.evidence import SentenceCache, best_evidence
+from qa.finglish import is_finglish, persian_read
 from qa.fusion import FusionSettings, Ranking, boost, fuse
 from qa.latin_names import persian_spelled
 from qa.lexical import LexicalIndex, analyze, in_lexicon, verb_tokens
@@ -209,8 +210,9 @@ class Searcher:
 
     def question_text(self, question: str) -> str:
         """A question as every signal reads it: normalized, without an opening that points at
-        the document («طبق متن،»; `qa.question_frame`), names typed in Latin letters as this
-        corpus writes them (`qa.latin_names`), spoken words in written form (`qa.colloquial`),
+        the document («طبق متن،»; `qa.question_frame`), a question typed in Latin letters as
+        Persian (`qa.finglish`), names typed in Latin letters as this corpus writes them
+        (`qa.latin_names`), spoken words in written form (`qa.colloquial`),
         misspelled words as this corpus spells them (`qa.misspelling`), compounds as their words
         (`qa.compound_spacing`)."""
         return self._readings(question_form(question))[1]
@@ -219,8 +221,8 @@ class Searcher:
         """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
         apart for matching are no news to them) and as every signal reads it."""
         asked = self._asked(typed)
-        read = respelled(written_form(verb_prefix_joined(persian_spelled(asked, self.lexical), self.lexical),
-                                      self.lexical), self.lexical)
+        persian = persian_read(asked, self.lexical) if is_finglish(asked) else persian_spelled(asked, self.lexical)
+        read = respelled(written_form(verb_prefix_joined(persian, self.lexical), self.lexical), self.lexical)
         return read, compounds_apart(read, self.lexical)
 
     def _asked(self, typed: str) -> str:

@@ -128,6 +128,14 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
             said = json.loads(response.read())
         assert said["read_as"] == "نظربایف کیست؟" and said["answer_found"], said
         assert "نظربایف" in said["passages"][0]["text"], said
+        # And a whole question typed in Latin letters is read as Persian (as typed: only its names
+        # were read, "no answer").
+        finglish = "chera paytakhte ghazaghestan az almaty be astana montaghel shod?"
+        with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": finglish, "k": 5}),
+                                    timeout=30) as response:
+            said = json.loads(response.read())
+        assert said["read_as"].startswith("چرا پایتخت قزاقستان از الماتی به"), said
+        assert said["answer_found"] and said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
         # A question of common words only asks nothing the article answers (it was "answer
         # found", confidence 0.77, before): passages still come back, told so.
         with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": "این چیه؟", "k": 2}),
