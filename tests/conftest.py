@@ -93,3 +93,12 @@ def tiny_index(tmp_path: Path, tiny_corpus: Path, fake_encoder: FakeEncoder) -> 
     index_dir = tmp_path / "index"
     build_index(tiny_corpus, index_dir, fake_encoder, show_progress=False)
     return index_dir
+
+
+@pytest.fixture
+def searcher(tiny_index: Path, fake_encoder: FakeEncoder):  # type: ignore[no-untyped-def]
+    """A Searcher over the tiny index."""
+    from qa import store
+    from qa.search import Searcher
+
+    return Searcher(store.load_current(tiny_index)[0], fake_encoder)

@@ -1,10 +1,8 @@
 """Spoken Persian questions read in written form (qa/colloquial.py)."""
 
-from pathlib import Path
 
 import pytest
 
-from qa import store
 from qa.colloquial import written_form
 from qa.lexical import analyze, fold
 from qa.search import Searcher
@@ -104,11 +102,6 @@ def test_unknown_words_only_become_words_that_exist() -> None:
     assert written_form("میکنه", CORPUS) == "میکند"
     assert written_form("زیپیلو", CORPUS) == "زیپیلو"
     assert fold(written_form("تهرونو", CORPUS)) == "تهران را"
-
-
-@pytest.fixture
-def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
-    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
 
 
 @pytest.mark.parametrize(("spoken", "written"), [

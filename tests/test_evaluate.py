@@ -5,15 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from qa import store
 from qa.errors import InputError
 from qa.evaluate import Question, abstention_report, contains_answer, evaluate, load_questions
 from qa.search import Searcher
-
-
-@pytest.fixture
-def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
-    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
 
 
 def test_answers_are_found_in_any_spelling() -> None:

@@ -1,10 +1,8 @@
 """Questions typed in Latin letters read as Persian (qa/finglish.py)."""
 
-from pathlib import Path
 
 import pytest
 
-from qa import store
 from qa.finglish import is_finglish, persian_read
 from qa.search import Searcher
 from qa.text import normalize
@@ -45,11 +43,6 @@ def test_finglish_as_users_type_it(typed: str, read: str) -> None:
 
 def test_a_word_nothing_spells_is_kept() -> None:
     assert persian_read("xqzt va jang", CORPUS) == "xqzt و جنگ"
-
-
-@pytest.fixture
-def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
-    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
 
 
 def test_a_finglish_question_is_answered_as_the_persian_one(searcher: Searcher) -> None:

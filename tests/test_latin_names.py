@@ -95,11 +95,6 @@ def test_a_latin_word_the_corpus_uses_more_than_its_persian_spelling_is_kept() -
     assert persian_spelled("boeing 747 چیست؟", CORPUS) == "boeing 747 چیست؟"
 
 
-@pytest.fixture
-def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
-    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
-
-
 def test_a_question_naming_a_place_in_latin_is_answered_as_in_persian(searcher: Searcher) -> None:
     typed, right = searcher.search("آرامگاه Hafez کجاست؟", top_k=3), searcher.search("آرامگاه حافظ کجاست؟", top_k=3)
     assert typed.read_as == "ارامگاه حافظ کجاست؟"

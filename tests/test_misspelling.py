@@ -1,10 +1,8 @@
 """Misspelled question words read as the corpus spells them (qa/misspelling.py)."""
 
-from pathlib import Path
 
 import pytest
 
-from qa import store
 from qa.lexical import analyze
 from qa.misspelling import (
     NEIGHBOUR_KEYS,
@@ -180,11 +178,6 @@ def test_a_function_word_run_into_a_word_is_read_apart_even_where_a_passage_glue
 
 def test_a_verb_form_is_not_two_words() -> None:
     assert respelled("برسیم", GLUED) == "برسیم"  # not «بر سیم»
-
-
-@pytest.fixture
-def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
-    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
 
 
 def test_a_misspelled_question_is_answered_as_the_right_one(searcher: Searcher) -> None:

@@ -23,11 +23,6 @@ VARIANTS = [
 ]
 
 
-@pytest.fixture
-def searcher(tiny_index: Path, fake_encoder) -> Searcher:  # type: ignore[no-untyped-def]
-    return Searcher(store.load_current(tiny_index)[0], fake_encoder)
-
-
 @pytest.mark.parametrize("retriever", ["hybrid", "dense", "lexical"])
 def test_scores_never_increase_down_the_ranking(searcher: Searcher, retriever: str) -> None:
     result = searcher.search("حافظ و سعدی در شیراز", top_k=5, retriever=retriever)
