@@ -3,9 +3,10 @@
     python eval/finglish.py
 
 data/finglish_train_questions.jsonl holds user-worded train questions as users type Persian in
-Latin letters (helper-written, data/finglish_instructions.md), in two samples of 240: the one
-`qa/finglish.py` was adjusted on (from data/reworded_train_questions.jsonl) and one it never was
-(from data/reworded_more_train_questions.jsonl). For each, over the whole PQuAD corpus with the
+Latin letters (helper-written, data/finglish_instructions.md), in three samples of 240: the one
+`qa/finglish.py` was adjusted on (from data/reworded_train_questions.jsonl), one it never was
+(from data/reworded_more_train_questions.jsonl), and spoken questions typed so (from
+data/spoken_train_questions.jsonl; `written` is then the spoken Persian question). For each, over the whole PQuAD corpus with the
 bundled model, it prints the share of each written question's word tokens that its Finglish
 reading holds, and R@1, R@5, MRR@10 and "answer found" for the question as written, in Finglish
 read as before (names only, `qa/latin_names.py`) and in Finglish as the service reads it.
@@ -66,7 +67,8 @@ def main() -> None:
     logging.disable(logging.WARNING)
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
     searcher = eval_searcher(Settings(), REPO / "eval" / "pquad_corpus.jsonl")
-    for title, prefix in (("adjusted on", "finglish-reworded-"), ("never adjusted on", "finglish-reworded2-")):
+    for title, prefix in (("adjusted on", "finglish-reworded-"), ("never adjusted on", "finglish-reworded2-"),
+                          ("spoken", "finglish-spoken-")):
         sample = [row for row in rows if row["id"].startswith(prefix)]
         if sample:
             print(f"{len(sample)} questions in Finglish ({title}), whole PQuAD corpus:")

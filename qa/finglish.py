@@ -51,7 +51,7 @@ be beh: به
 ba: با
 dar: در
 ra: را
-ro: رو
+ro ru: رو
 ke keh: که
 va o: و
 ta: تا
@@ -83,7 +83,7 @@ vey: وی
 ma: ما
 man: من
 shoma: شما
-to: تو
+to tu too: تو
 ham: هم
 hich: هیچ
 chize: چیز
@@ -96,21 +96,34 @@ boodand budand: بودند
 boode bude: بوده
 shod: شد
 shodand: شدند
+shodan: شدن
 shode shodeh: شده
 mishavad: میشود
 mishe: میشه
+mishan: میشن
+mishod: میشد
+mishodan: میشدن
 mishavand: میشوند
 kard: کرد
 kardand: کردند
+kardan: کردن
 karde kardeh: کرده
 mikonad: میکند
 mikone: میکنه
 mikonand: میکنند
+mikonan: میکنن
+mikard: میکرد
+mikardan: میکردن
+mikardand: میکردند
+mizanan mizanand: میزنند
+mizane mizanad: میزند
 dasht: داشت
 dashtand: داشتند
 darad: دارد
 dare: داره
 darand: دارند
+daran: دارن
+dashte: داشته
 dad: داد
 dadand: دادند
 dade: داده
@@ -127,6 +140,8 @@ rah: راه
 mah: ماه
 shah: شاه
 sal: سال
+yad: یاد
+ozv ozve: عضو
 nam: نام
 esm: اسم
 aval avval: اول
@@ -157,7 +172,8 @@ _PERSIAN_LETTER = re.compile("[\u0621-\u06cc]")
 # their own. Typed on, they are tried off too (`_readings`).
 _APART = frozenset({"e", "i", "ha", "haye", "hayi", "hay"})
 _HYPHENED = re.compile(r"-(?:e|ye|ie|i)\b|-")
-_ENDINGS = ("ye", "e")
+# the ezafe, and the spoken object marker and «his / her» ending («avazo», «ghablesh»)
+_ENDINGS = ("ye", "e", "o", "esh", "ash")
 # In a whole question typed in Latin letters, a word of two consonants is spelled too: there the
 # common short words are read from `_COMMON` first, so what is left is mostly content words.
 _MIN_CONSONANTS = 2
@@ -208,7 +224,8 @@ def is_finglish(normalized_question: str) -> bool:
 
 
 def _readings(word: str) -> list[str]:
-    """`word` and, where it ends as an ezafe may («bashgahe», «jebheye»), the word without it."""
+    """`word` and, where it ends as an ezafe or a spoken ending may («bashgahe», «jebheye»,
+    «avazo», «ghablesh»), the word without it."""
     return [word] + [word[:-len(ending)] for ending in _ENDINGS if word.endswith(ending) and len(word) > len(ending) + 2]
 
 

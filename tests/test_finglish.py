@@ -9,7 +9,7 @@ from qa.text import normalize
 from tests.test_latin_names import Corpus
 
 CORPUS = Corpus("پایتخت قزاقستان", "شهر آلماتی", "شهر آستانا", "باشگاه فوتبال", "جبهه جنگ", "جنگ جهانی",
-                "کتاب من", "مدت جنگ", "مدت زمان", "مودت")
+                "کتاب من", "مدت جنگ", "مدت زمان", "مودت", "قبل از جنگ")
 
 
 @pytest.mark.parametrize(("question", "expected"), [
@@ -36,6 +36,7 @@ def test_a_finglish_question_is_read_word_by_word() -> None:
     ("jebheye jang", "جبهه جنگ"),
     ("jange jahani", "جنگ جهانی"),  # «جنگ», not the German «یانگ» its letters could also spell
     ("modat jang", "مدت جنگ"),  # a short «o» unwritten, of two words alike the one in more passages
+    ("ghablesh tu jango", "قبل تو جنگ"),  # spoken: «his», the object marker typed on, «tu» for «تو»
 ])
 def test_finglish_as_users_type_it(typed: str, read: str) -> None:
     assert persian_read(typed, CORPUS) == read
