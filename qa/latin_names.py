@@ -261,7 +261,8 @@ def best_fit(latin_word: str, corpus: Vocabulary, *, min_consonants: int = MIN_C
     by_skeleton = _words_by_skeleton(corpus)
     fits: dict[str, float] = {}
     for skeleton, written, choices_cost in latin_spellings(latin_word):
-        if len(skeleton) < max(min_consonants, _FEWEST_CONSONANTS):
+        # A «v» is a consonant too, though «و» is left out of skeletons («avaz», «آواز»).
+        if len(skeleton) + written.count("v") < max(min_consonants, _FEWEST_CONSONANTS):
             continue
         for word in by_skeleton.get(skeleton, ()):
             cost = vowel_cost(written, word, costs) + choices_cost
