@@ -164,7 +164,7 @@ def _latin_units(word: str) -> Iterator[tuple[str, ...]]:
             if group == "y" and 0 < at < len(word) - 1 and word[at + 1] not in "aeiou":
                 sound = "ai"
             if group == "v" and at == len(word) - 1:  # Russian names: «Chekhov», «چخوف»
-                yield ("ف", "w")
+                yield ("ف", "v")
             elif group == "e" and at == len(word) - 1 and at > 0 and word[at - 1] not in "aeiouy":
                 yield ("E",)
             else:
