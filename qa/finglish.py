@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 from qa.latin_names import NAME_COSTS, Vocabulary, best_fit
 from qa.lexical import lexicon_frequencies
-from qa.text import normalize, rewrite_unquoted_words
+from qa.text import normalize
 
 # How users write the common words (several spellings each), and the written Persian word.
 _SPELLINGS = """
@@ -167,6 +167,7 @@ _COMMON = {
     for spelling in spellings.split()
 }
 _LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]+")
+_WORD = re.compile(r"\w+")
 _PERSIAN_LETTER = re.compile("[\u0621-\u06cc]")
 # The ezafe and the plural typed apart («ketab-e man», «ghale haye», «roozname i»): no word of
 # their own. Typed on, they are tried off too (`_readings`).
@@ -253,4 +254,5 @@ def persian_read(normalized_question: str, corpus: Vocabulary) -> str:
         return _COMMON.get(word) or _spelled(word, corpus) or _spelled(word, _word_list()) or word
 
     joined = _HYPHENED.sub(lambda hyphen: "" if len(hyphen.group()) > 1 else " ", normalized_question)
-    return " ".join(rewrite_unquoted_words(joined, read).split())
+    # Quoted words too: a title typed in Latin letters is Persian typed so («oon negahe garme to»).
+    return " ".join(_WORD.sub(read, joined).split())

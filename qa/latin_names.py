@@ -245,7 +245,7 @@ def _words_by_skeleton(corpus: Vocabulary) -> dict[str, list[str]]:
             for word in corpus.words():
                 if all("\u0621" <= c <= "\u06cc" for c in word):
                     skeleton = persian_skeleton(word)
-                    if len(skeleton) >= _FEWEST_CONSONANTS:
+                    if skeleton:  # one consonant and a «و» may be enough («واژه», «vaje»)
                         found.setdefault(skeleton, []).append(word)
             _SKELETONS[corpus] = found
         return found

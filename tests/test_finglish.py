@@ -42,6 +42,10 @@ def test_finglish_as_users_type_it(typed: str, read: str) -> None:
     assert persian_read(typed, CORPUS) == read
 
 
+def test_quoted_words_are_read_too() -> None:  # a title typed in Latin letters is Persian typed so
+    assert "«جنگ جهانی» از کیست" in persian_read("sheere «jange jahani» az kist?", CORPUS)
+
+
 def test_a_word_nothing_spells_is_kept() -> None:
     assert persian_read("xqzt va jang", CORPUS) == "xqzt و جنگ"
 
