@@ -28,6 +28,7 @@ from qa.errors import IndexInvalidError, InputError
 from qa.evidence import SentenceCache, best_evidence
 from qa.finglish import is_finglish, persian_read
 from qa.fusion import FusionSettings, Ranking, boost, fuse
+from qa.keyboard_layout import meant_on_persian_keys
 from qa.latin_names import persian_spelled
 from qa.lexical import LexicalIndex, analyze, in_lexicon, verb_tokens
 from qa.metadata import MetadataStore
@@ -209,13 +210,19 @@ class Searcher:
         return candidates, self.lexical.proximity(normalized, candidates)
 
     def question_text(self, question: str) -> str:
-        """A question as every signal reads it: normalized, without an opening that points at
+        """A question as every signal reads it: normalized (typed on the English keyboard layout
+        by mistake: as meant, `qa.keyboard_layout`), without an opening that points at
         the document («طبق متن،»; `qa.question_frame`), a question typed in Latin letters as
         Persian (`qa.finglish`), names typed in Latin letters as this corpus writes them
         (`qa.latin_names`), spoken words in written form (`qa.colloquial`),
         misspelled words as this corpus spells them (`qa.misspelling`), compounds as their words
         (`qa.compound_spacing`)."""
-        return self._readings(question_form(question))[1]
+        return self._readings(self._typed(question))[1]
+
+    def _typed(self, question: str) -> str:
+        """The match form of a question (`question_form`), of the Persian it meant where it was
+        typed on the English keyboard layout by mistake (`qa.keyboard_layout`)."""
+        return question_form(meant_on_persian_keys(question, self.lexical) or question)
 
     def _readings(self, typed: str) -> tuple[str, str]:
         """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
@@ -288,7 +295,7 @@ class Searcher:
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
         typed = question_form(question)
-        read, normalized = self._readings(typed)
+        read, normalized = self._readings(self._typed(question))
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]
