@@ -136,6 +136,13 @@ def test_astana_question_over_real_http(built_index: tuple[Path, dict]) -> None:
             said = json.loads(response.read())
         assert said["read_as"].startswith("چرا پایتخت قزاقستان از الماتی به"), said
         assert said["answer_found"] and said["passages"][0]["text"] == body["passages"][ranks[0] - 1]["text"], said
+        # So is the question typed with the keyboard left on its English layout.
+        on_english_keys = "]vh mhdjoj rchrsjhk hc Hglhjd fi Hsjhkh lkjrg an?"
+        with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": on_english_keys, "k": 5}),
+                                    timeout=30) as response:
+            said = json.loads(response.read())
+        assert said["read_as"] == said_plainly, said
+        assert said["passages"] == body["passages"] and said["confidence"] == body["confidence"], said
         # A question of common words only asks nothing the article answers (it was "answer
         # found", confidence 0.77, before): passages still come back, told so.
         with urllib.request.urlopen(base + "/ask?" + urllib.parse.urlencode({"q": "این چیه؟", "k": 2}),
