@@ -9,7 +9,8 @@ Latin letters (helper-written, data/finglish_instructions.md), in three samples 
 data/spoken_train_questions.jsonl; `written` is then the spoken Persian question). For each, over the whole PQuAD corpus with the
 bundled model, it prints the share of each written question's word tokens that its Finglish
 reading holds, and R@1, R@5, MRR@10 and "answer found" for the question as written, in Finglish
-read as before (names only, `qa/latin_names.py`) and in Finglish as the service reads it.
+read as before (names only, `qa/latin_names.py`) and in Finglish as the service reads it; then
+"no answer" precision and recall with 240 unanswerable train questions typed so too, each way.
 Training data only.
 """
 
@@ -63,6 +64,21 @@ def measure(searcher, rows: list[dict], verbose: bool) -> None:  # type: ignore[
     print(report("Finglish, read as Persian", read))
 
 
+def no_answer(searcher, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    """"No answer" precision and recall with the unanswerable questions among the written ones,
+    each asked in Persian, in Finglish read as before, and in Finglish as the service reads it."""
+    finglish_reading = qa.search.is_finglish
+    for name, field, reading in (("asked in Persian", "written", True), ("Finglish, names read", "question", False),
+                                 ("Finglish, read as Persian", "question", True)):
+        qa.search.is_finglish = finglish_reading if reading else (lambda question: False)
+        told = [(not searcher.search(row[field], top_k=1).answer_found, not row["answers"]) for row in rows]
+        qa.search.is_finglish = finglish_reading
+        said_none = [unanswerable for none, unanswerable in told if none]
+        precision = sum(said_none) / len(said_none) if said_none else 0.0
+        recall = sum(1 for none, unanswerable in told if none and unanswerable) / sum(1 for _, u in told if u)
+        print(f"  {name:<26} 'no answer' precision {precision:.4f}  recall {recall:.4f}")
+
+
 def main() -> None:
     logging.disable(logging.WARNING)
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()]
@@ -73,6 +89,12 @@ def main() -> None:
         if sample:
             print(f"{len(sample)} questions in Finglish ({title}), whole PQuAD corpus:")
             measure(searcher, sample, "-v" in sys.argv)
+    unanswerable = [row for row in rows if row["id"].startswith("finglish-unanswerable-")]
+    if unanswerable:
+        written = [row for row in rows if row["id"].startswith(("finglish-reworded-", "finglish-reworded2-"))]
+        print(f"{len(unanswerable)} unanswerable questions in Finglish with the {len(written)} written ones,"
+              " whole PQuAD corpus:")
+        no_answer(searcher, written + unanswerable)
 
 
 if __name__ == "__main__":
