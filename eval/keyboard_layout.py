@@ -8,7 +8,9 @@ Train-side Persian questions (the user-worded, second user-worded and spoken set
 («ئ», «ء», «ة», «أ») is left out. For each, over the whole PQuAD corpus: whether it is taken as
 typed on the wrong layout, whether the service then reads it as the Persian question (with a
 ZWNJ as a space, as those keys give it) reads (`Searcher.question_text`), and whether the first
-passage and "answer found" are that question's. Then text that must not be taken
+passage and "answer found" are that question's. Then the same with one word of each question
+typed so (its longest word that is an index token and has a key for each letter) and the rest
+in Persian letters. Then text that must not be taken
 for it: the 720 Finglish questions of data/finglish_train_questions.jsonl and the Latin glosses
 of the PQuAD corpus of two words or more («(به انگلیسی: National Center for Supercomputing
 Applications)»): how many are read as keys. Training data only.
@@ -70,6 +72,25 @@ def main() -> None:
                 [h.passage.id for h in as_typed.hits], as_typed.answer_found)
         n = len(typed_rows)
         print(f"{name}: {n} of {len(rows)} typeable; read as keys {taken / n:.4f}, read as the Persian "
+              f"{read_back / n:.4f}, same first passage and verdict {same_answer / n:.4f}")
+    for name, path in SETS.items():
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()][:1000]
+        changed = []
+        for row in rows:
+            question = re.sub("[\u200c،]", " ", row["question"])
+            words = [w for w in re.findall(r"[\u0621-\u06cc]{4,}", question)
+                     if searcher.lexical.has_token(w.replace("آ", "ا")) and on_english_keys(w)]
+            if words:
+                word = max(words, key=len)
+                changed.append((question, question.replace(word, on_english_keys(word) or word, 1)))
+        read_back = same_answer = 0
+        for question, typed in changed:
+            read_back += searcher.question_text(typed) == searcher.question_text(question)
+            asked, as_typed = searcher.search(question, top_k=1), searcher.search(typed, top_k=1)
+            same_answer += ([h.passage.id for h in asked.hits], asked.answer_found) == (
+                [h.passage.id for h in as_typed.hits], as_typed.answer_found)
+        n = len(changed)
+        print(f"{name}, one word typed on the English layout: {n} questions; read as the Persian "
               f"{read_back / n:.4f}, same first passage and verdict {same_answer / n:.4f}")
     finglish = [json.loads(line)["question"] for line in (DATA / "finglish_train_questions.jsonl").read_text(
         encoding="utf-8").splitlines()]

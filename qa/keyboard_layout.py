@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from qa.lexical import Vocabulary, known_word
+from qa.lexical import Vocabulary, fold, known_word
 from qa.text import normalize
 
 # The Persian letter or sign on each key of the standard Persian layout, by the character the
@@ -53,3 +53,26 @@ def meant_on_persian_keys(question: str, corpus: Vocabulary) -> str | None:
         return None
     known = sum(known_word(word, corpus) for word in words)
     return reading if known >= _KNOWN_SHARE * len(words) else None
+
+
+# A run of the keys that give Persian letters on the Persian layout, as the English layout types it.
+_KEY_RUN = re.compile(r"[A-Za-z;'\[\],\\]{3,}")
+
+
+def words_on_persian_keys(question: str, corpus: Vocabulary) -> str:
+    """`question` (with Persian letters) with each run of three keys or more that was typed on
+    the English layout by mistake read as the Persian on the same keys: where that reading is a
+    word some passage holds as it is (an index token) and the run as typed is no word of the
+    corpus («پایتخت rchrsjhk کجاست؟» -> «پایتخت قزاقستان کجاست؟»; a name in Latin letters reads
+    as no word on those keys: «Hegel», «اثلثم»)."""
+    if not _PERSIAN_LETTER.search(question):
+        return question
+
+    def meant(match: re.Match[str]) -> str:
+        typed = match.group()
+        word = normalize(persian_keys(typed))
+        if " " in word or not corpus.has_token(fold(word)) or corpus.knows(normalize(typed)):
+            return typed
+        return word
+
+    return _KEY_RUN.sub(meant, question)

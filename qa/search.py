@@ -28,7 +28,7 @@ from qa.errors import IndexInvalidError, InputError
 from qa.evidence import SentenceCache, best_evidence
 from qa.finglish import is_finglish, persian_read
 from qa.fusion import FusionSettings, Ranking, boost, fuse
-from qa.keyboard_layout import meant_on_persian_keys
+from qa.keyboard_layout import meant_on_persian_keys, words_on_persian_keys
 from qa.latin_names import persian_spelled
 from qa.lexical import LexicalIndex, analyze, in_lexicon, verb_tokens
 from qa.metadata import MetadataStore
@@ -220,9 +220,10 @@ class Searcher:
         return self._readings(self._typed(question))[1]
 
     def _typed(self, question: str) -> str:
-        """The match form of a question (`question_form`), of the Persian it meant where it was
-        typed on the English keyboard layout by mistake (`qa.keyboard_layout`)."""
-        return question_form(meant_on_persian_keys(question, self.lexical) or question)
+        """The match form of a question (`question_form`), of the Persian it meant where it, or
+        a word of it, was typed on the English keyboard layout by mistake (`qa.keyboard_layout`)."""
+        return question_form(meant_on_persian_keys(question, self.lexical)
+                             or words_on_persian_keys(question, self.lexical))
 
     def _readings(self, typed: str) -> tuple[str, str]:
         """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
