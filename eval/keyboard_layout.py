@@ -53,6 +53,29 @@ def on_english_keys(question: str) -> str | None:
     return None if _NO_KEY.search(typed) else typed
 
 
+def as_asked(searcher, pairs: list[tuple[str, str]]) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Of (Persian question, the same typed on English keys) pairs: the share read as the Persian
+    question reads, and the share with its first passage and "answer found"."""
+    read_back = same_answer = 0
+    for question, typed in pairs:
+        read_back += searcher.question_text(typed) == searcher.question_text(question)
+        asked, as_typed = searcher.search(question, top_k=1), searcher.search(typed, top_k=1)
+        same_answer += ([h.passage.id for h in asked.hits], asked.answer_found) == (
+            [h.passage.id for h in as_typed.hits], as_typed.answer_found)
+    return read_back / len(pairs), same_answer / len(pairs)
+
+
+def one_word_on_english_keys(searcher, question: str) -> str | None:  # type: ignore[no-untyped-def]
+    """`question` with its longest word that is an index token (and has a key for each letter)
+    typed on English keys, or None."""
+    words = [w for w in re.findall(r"[\u0621-\u06cc]{4,}", question)
+             if searcher.lexical.has_token(w.replace("آ", "ا")) and on_english_keys(w)]
+    if not words:
+        return None
+    word = max(words, key=len)
+    return question.replace(word, on_english_keys(word) or word, 1)
+
+
 def main() -> None:
     logging.disable(logging.WARNING)
     searcher = eval_searcher(Settings(), REPO / "eval" / "pquad_corpus.jsonl")
@@ -61,37 +84,18 @@ def main() -> None:
         # Compared with the question as those keys give it back: a ZWNJ typed as a space (on the
         # English layout Shift+Space is a space), «،» as none (`python eval/orthography_invariance.py`
         # measures those apart).
-        typed_rows = [(re.sub("[\u200c،]", " ", row["question"]), typed) for row in rows
-                      if (typed := on_english_keys(row["question"]))]
-        taken = read_back = same_answer = 0
-        for question, typed in typed_rows:
-            taken += meant_on_persian_keys(typed, searcher.lexical) is not None
-            read_back += searcher.question_text(typed) == searcher.question_text(question)
-            asked, as_typed = searcher.search(question, top_k=1), searcher.search(typed, top_k=1)
-            same_answer += ([h.passage.id for h in asked.hits], asked.answer_found) == (
-                [h.passage.id for h in as_typed.hits], as_typed.answer_found)
-        n = len(typed_rows)
-        print(f"{name}: {n} of {len(rows)} typeable; read as keys {taken / n:.4f}, read as the Persian "
-              f"{read_back / n:.4f}, same first passage and verdict {same_answer / n:.4f}")
-    for name, path in SETS.items():
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()][:1000]
-        changed = []
-        for row in rows:
-            question = re.sub("[\u200c،]", " ", row["question"])
-            words = [w for w in re.findall(r"[\u0621-\u06cc]{4,}", question)
-                     if searcher.lexical.has_token(w.replace("آ", "ا")) and on_english_keys(w)]
-            if words:
-                word = max(words, key=len)
-                changed.append((question, question.replace(word, on_english_keys(word) or word, 1)))
-        read_back = same_answer = 0
-        for question, typed in changed:
-            read_back += searcher.question_text(typed) == searcher.question_text(question)
-            asked, as_typed = searcher.search(question, top_k=1), searcher.search(typed, top_k=1)
-            same_answer += ([h.passage.id for h in asked.hits], asked.answer_found) == (
-                [h.passage.id for h in as_typed.hits], as_typed.answer_found)
-        n = len(changed)
-        print(f"{name}, one word typed on the English layout: {n} questions; read as the Persian "
-              f"{read_back / n:.4f}, same first passage and verdict {same_answer / n:.4f}")
+        questions = [re.sub("[\u200c،]", " ", row["question"]) for row in rows]
+        whole = [(question, typed) for row, question in zip(rows, questions, strict=True)
+                 if (typed := on_english_keys(row["question"]))]
+        taken = sum(meant_on_persian_keys(typed, searcher.lexical) is not None for _, typed in whole) / len(whole)
+        read_back, same = as_asked(searcher, whole)
+        print(f"{name}: {len(whole)} of {len(rows)} typeable; read as keys {taken:.4f}, read as the Persian "
+              f"{read_back:.4f}, same first passage and verdict {same:.4f}")
+        one_word = [(question, typed) for question in questions
+                    if (typed := one_word_on_english_keys(searcher, question))]
+        read_back, same = as_asked(searcher, one_word)
+        print(f"{name}, one word typed on the English layout: {len(one_word)} questions; read as the Persian "
+              f"{read_back:.4f}, same first passage and verdict {same:.4f}")
     finglish = [json.loads(line)["question"] for line in (DATA / "finglish_train_questions.jsonl").read_text(
         encoding="utf-8").splitlines()]
     glosses = sorted({gloss.strip() for line in (REPO / "eval" / "pquad_corpus.jsonl").read_text(encoding="utf-8")
