@@ -18,8 +18,8 @@ import functools
 import re
 from collections.abc import Iterable
 
-from qa.latin_names import NAME_COSTS, Vocabulary, best_fit
-from qa.lexical import lexicon_frequencies
+from qa.latin_names import LATIN_WORD, NAME_COSTS, Vocabulary, best_fit
+from qa.lexical import PERSIAN_LETTERS, lexicon_frequencies
 from qa.text import normalize
 
 # How users write the common words (several spellings each), and the written Persian word.
@@ -166,9 +166,7 @@ _COMMON = {
     for spellings, persian in [line.split(":")]
     for spelling in spellings.split()
 }
-_LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]+")
 _WORD = re.compile(r"\w+")
-_PERSIAN_LETTER = re.compile("[\u0621-\u06cc]")
 # The ezafe and the plural typed apart («ketab-e man», «ghale haye», «roozname i»): no word of
 # their own. Typed on, they are tried off too (`_readings`).
 _APART = frozenset({"e", "i", "ha", "haye", "hayi", "hay"})
@@ -220,8 +218,8 @@ _ENGLISH = frozenset({"the", "what", "why", "how", "who", "when", "where", "whic
 def is_finglish(normalized_question: str) -> bool:
     """Whether a question is Persian typed in Latin letters: no Persian letter, two Latin words
     or more, none of them an English word no Persian word is typed as."""
-    words = _LATIN_WORD.findall(normalized_question)
-    return not _PERSIAN_LETTER.search(normalized_question) and len(words) >= 2 and not _ENGLISH & set(words)
+    words = LATIN_WORD.findall(normalized_question)
+    return not PERSIAN_LETTERS.search(normalized_question) and len(words) >= 2 and not _ENGLISH & set(words)
 
 
 def _readings(word: str) -> list[str]:
@@ -247,7 +245,7 @@ def persian_read(normalized_question: str, corpus: Vocabulary) -> str:
 
     def read(match: re.Match[str]) -> str:
         word = match.group()
-        if not _LATIN_WORD.fullmatch(word):
+        if not LATIN_WORD.fullmatch(word):
             return word
         if word in _APART:
             return ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from qa.lexical import Vocabulary, fold, known_word
+from qa.lexical import PERSIAN_LETTERS, Vocabulary, fold, known_word
 from qa.text import normalize
 
 # The Persian letter or sign on each key of the standard Persian layout, by the character the
@@ -23,7 +23,6 @@ _KEYS = dict(zip(
     "ضصثقفغعهخحجچشسیبلاتنمکگظطزرذدپوپآژ؟",
     strict=True,
 ))
-_PERSIAN_LETTER = re.compile("[\u0621-\u06cc]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 # Of a reading's words, at least this share must be words for it to be taken: Persian typed
 # on the wrong layout gives real words nearly throughout (spoken Persian less: «میونه» is no
@@ -44,7 +43,7 @@ def meant_on_persian_keys(question: str, corpus: Vocabulary) -> str | None:
     """The question as typed on the Persian layout, where it was typed on the English one by
     mistake: no Persian letter in it, and at least `_KNOWN_SHARE` of its reading's words (two or
     more) known to hazm's word list or the corpus; else None."""
-    if _PERSIAN_LETTER.search(question) or not _LATIN_LETTER.search(question):
+    if PERSIAN_LETTERS.search(question) or not _LATIN_LETTER.search(question):
         return None
     reading = persian_keys(question)
     words = re.findall(r"\w+", normalize(reading))
@@ -65,7 +64,7 @@ def words_on_persian_keys(question: str, corpus: Vocabulary) -> str:
     word some passage holds as it is (an index token) and the run as typed is no word of the
     corpus («پایتخت rchrsjhk کجاست؟» -> «پایتخت قزاقستان کجاست؟»; a name in Latin letters reads
     as no word on those keys: «Hegel», «اثلثم»)."""
-    if not _PERSIAN_LETTER.search(question):
+    if not PERSIAN_LETTERS.search(question):
         return question
 
     def meant(match: re.Match[str]) -> str:

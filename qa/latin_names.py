@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from qa.lexical import PERSIAN_LETTERS
 from qa.text import rewrite_unquoted_words
 
 # Persian letters by the consonant they write (letters that sound alike as one); long vowels,
@@ -57,7 +58,7 @@ _LATIN_VOWELS: tuple[tuple[str, str], ...] = (
     ("ou", "u"), ("au", "o"), ("eu", "ui"), ("oe", "o"), ("ew", "iu"),
     ("a", "a"), ("e", "e"), ("i", "i"), ("o", "o"), ("u", "u"), ("w", "w"), ("v", "v"), ("y", "i"),
 )
-_LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]+")
+LATIN_WORD = re.compile(r"[a-z\u00c0-\u024f]+")
 # Fewer consonants than this match too many words of a large corpus to guess from («app», «dna»).
 MIN_CONSONANTS = 3
 # A whole question in Latin letters (`qa.finglish`) spells words of two consonants too.
@@ -243,7 +244,7 @@ def _words_by_skeleton(corpus: Vocabulary) -> dict[str, list[str]]:
         if found is None:
             found = {}
             for word in corpus.words():
-                if all("\u0621" <= c <= "\u06cc" for c in word):
+                if PERSIAN_LETTERS.fullmatch(word):
                     skeleton = persian_skeleton(word)
                     if skeleton:  # one consonant and a «و» may be enough («واژه», «vaje»)
                         found.setdefault(skeleton, []).append(word)
@@ -292,7 +293,7 @@ def persian_spelled(normalized_question: str, corpus: Vocabulary) -> str:
 
     def spelled(match: re.Match[str]) -> str:
         word = match.group()
-        if not _LATIN_WORD.fullmatch(word):
+        if not LATIN_WORD.fullmatch(word):
             return word
         persian = corpus_word_for(word, corpus)
         if persian is None or corpus.document_frequency(persian) <= corpus.document_frequency(word):

@@ -53,7 +53,7 @@ SEQUENCE_OFFSETS_FILE = "word_sequence_offsets.npy"  # passage i is sequence[off
 # (normalized): what a name typed in Latin letters is matched against (`qa.latin_names`), as the
 # tokens alone have lost them. Optional: an index built before it was added is served without.
 CUT_WORDS_FILE = "cut_words.json"
-_PERSIAN_WORD = re.compile("[\u0621-\u06cc]+")
+PERSIAN_LETTERS = re.compile("[\u0621-\u06cc]+")  # Arabic-script letters as normalized text has them
 
 # BM25 parameters tuned on PQuAD train questions (k1 0.4-0.8 and b 0.75-0.9 are all within
 # 0.001 MRR@10 of each other; the library default k1=1.5, b=0.75 is 0.006 worse).
@@ -505,7 +505,7 @@ class LexicalIndex:
                     ids_of_word[word] = ids
                 tokens.extend(ids)
             lengths[row] = len(tokens) - start
-        cut_words = sorted(word for word in ids_of_word if word not in vocab and _PERSIAN_WORD.fullmatch(word))
+        cut_words = sorted(word for word in ids_of_word if word not in vocab and PERSIAN_LETTERS.fullmatch(word))
         del ids_of_word
         n_docs, n_terms = len(texts), len(vocab)
         sequence = np.frombuffer(tokens, dtype=np.int32).copy()

@@ -217,13 +217,14 @@ class Searcher:
         (`qa.latin_names`), spoken words in written form (`qa.colloquial`),
         misspelled words as this corpus spells them (`qa.misspelling`), compounds as their words
         (`qa.compound_spacing`)."""
-        return self._readings(self._typed(question))[1]
+        return self._readings(self._meant(question, question_form(question)))[1]
 
-    def _typed(self, question: str) -> str:
-        """The match form of a question (`question_form`), of the Persian it meant where it, or
-        a word of it, was typed on the English keyboard layout by mistake (`qa.keyboard_layout`)."""
-        return question_form(meant_on_persian_keys(question, self.lexical)
-                             or words_on_persian_keys(question, self.lexical))
+    def _meant(self, question: str, typed: str) -> str:
+        """The match form of what the question meant: `typed` (its `question_form`), or that of
+        the Persian it meant where it, or a word of it, was typed on the English keyboard layout
+        by mistake (`qa.keyboard_layout`)."""
+        meant = meant_on_persian_keys(question, self.lexical) or words_on_persian_keys(question, self.lexical)
+        return typed if meant == question else question_form(meant)
 
     def _readings(self, typed: str) -> tuple[str, str]:
         """The question as the user is told it was read (`SearchResult.read_as`: compounds cut
@@ -296,7 +297,7 @@ class Searcher:
         if retriever not in RETRIEVERS:
             raise InputError(f"unknown retriever {retriever!r}: use one of {', '.join(RETRIEVERS)}")
         typed = question_form(question)
-        read, normalized = self._readings(self._typed(question))
+        read, normalized = self._readings(self._meant(question, typed))
         if not tokens(normalized):
             raise InputError("the question is empty: it has no words to search for")
         query_vector = self.encoder.encode_queries([normalized])[0]

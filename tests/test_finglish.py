@@ -6,7 +6,7 @@ import pytest
 from qa.finglish import is_finglish, persian_read
 from qa.search import Searcher
 from qa.text import normalize
-from tests.test_latin_names import Corpus
+from tests.test_misspelling import Corpus
 
 CORPUS = Corpus("پایتخت قزاقستان", "شهر آلماتی", "شهر آستانا", "باشگاه فوتبال", "جبهه جنگ", "جنگ جهانی",
                 "کتاب من", "مدت جنگ", "مدت زمان", "مودت", "قبل از جنگ")

@@ -16,28 +16,7 @@ from qa.lexical import analyze
 from qa.search import Searcher
 from qa.text import normalize
 from tests.conftest import corpus_index
-
-
-class Corpus:
-    """A few passages' tokens, with their document frequencies."""
-
-    def __init__(self, *passages: str) -> None:
-        self.frequency: dict[str, int] = {}
-        self.written: set[str] = set()  # the words as passages write them, as an index keeps cut ones
-        for passage in passages:
-            self.written.update(normalize(passage).split())
-            for token in set(analyze(normalize(passage))):
-                self.frequency[token] = self.frequency.get(token, 0) + 1
-
-    def words(self) -> list[str]:
-        return list(self.frequency) + sorted(self.written - set(self.frequency))
-
-    def document_frequency(self, word: str) -> int:
-        return min((self.frequency.get(t, 0) for t in analyze(word)), default=0)
-
-    def has_token(self, token: str) -> bool:
-        return token in self.frequency
-
+from tests.test_misspelling import Corpus
 
 CORPUS = Corpus(
     "هگل فیلسوف آلمانی بود", "فلسفه هگل", "والیبال در سال ۱۸۹۵ اختراع شد", "ستون های مسجد", "ستون سنگی",

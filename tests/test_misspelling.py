@@ -17,14 +17,20 @@ from qa.text import normalize
 
 
 class Corpus:
-    """A few passages' words, with their document frequencies."""
+    """A few passages' words, with their document frequencies (the vocabulary `qa.lexical`,
+    `qa.latin_names` and `qa.keyboard_layout` read)."""
 
     def __init__(self, *passages: str) -> None:
         self.frequency: dict[str, int] = {}
         self.passages = [set(analyze(normalize(passage))) for passage in passages]
+        self.written: set[str] = set()  # the words as passages write them, as an index keeps cut ones
         for passage in passages:
+            self.written.update(normalize(passage).split())
             for token in set(analyze(normalize(passage))):
                 self.frequency[token] = self.frequency.get(token, 0) + 1
+
+    def words(self) -> list[str]:
+        return list(self.frequency) + sorted(self.written - set(self.frequency))
 
     def knows(self, word: str) -> bool:
         return self.document_frequency(word) > 0
